@@ -1,0 +1,158 @@
+/**
+ * PDF out and in.
+ *
+ * Out (`encodePdf`): one page per fax page, each page a single image XObject holding the page's
+ * own MMR (T.6) data under `/Filter /CCITTFaxDecode` with `/K -1`, so a PDF costs little more
+ * than the fax itself (a typical page is tens of kilobytes, not the megabytes of a flate-packed
+ * bitmap). The page's size in points comes from the image's pels and its resolution, so 1728
+ * pels at 204 dpi is 8.47 in wide, and rendering at the image's own dpi gives back its pels.
+ * Bits are MSB first as PDF filters read them; `/BlackIs1` stays false (CCITT 1 bits come out as
+ * sample 0, black in DeviceGray), which is how every viewer reads faxes.
+ *
+ * In (`rasterisePdf`): pdf.js renders each page onto a canvas from its own canvas factory (the
+ * DOM's in a browser; in Node, pdf.js's legacy build uses @napi-rs/canvas, a Skia build shipped
+ * inside the npm package) and the RGBA pixels become a greyscale raster at the asked dpi. The
+ * pdf.js module is loaded on demand; a browser passes its own (worker already set up).
+ */
+import { PDFDocument, PDFName } from 'pdf-lib';
+import { encodeImage } from '../t4/encode';
+import type { BilevelImage } from '../t4/image';
+import { greyFromRgba, type GreyImage } from '../docs/raster';
+
+export function isPdf(bytes: Uint8Array): boolean {
+  // "%PDF-" may follow a little junk; readers allow it within the first 1024 bytes.
+  const n = Math.min(bytes.length - 4, 1024);
+  for (let i = 0; i < n; i++) {
+    if (bytes[i] === 0x25 && bytes[i + 1] === 0x50 && bytes[i + 2] === 0x44 && bytes[i + 3] === 0x46 && bytes[i + 4] === 0x2d) return true;
+  }
+  return false;
+}
+
+export interface PdfWriteOptions {
+  title?: string;
+  /** Fixed creation date, e.g. for reproducible output. */
+  date?: Date;
+}
+
+/** A PDF with one page per fax page, each an MMR-coded CCITTFaxDecode image at its true size. */
+export async function encodePdf(pages: BilevelImage[], opts: PdfWriteOptions = {}): Promise<Uint8Array> {
+  if (!pages.length) throw new Error('PDF: no pages to write');
+  const doc = await PDFDocument.create();
+  doc.setProducer('webfax');
+  doc.setCreator('webfax');
+  if (opts.title) doc.setTitle(opts.title);
+  const date = opts.date ?? new Date();
+  doc.setCreationDate(date);
+  doc.setModificationDate(date);
+  for (const img of pages) {
+    if (img.width < 1 || img.height < 1) throw new Error(`PDF: cannot write an empty ${img.width}x${img.height} page`);
+    const xDpi = img.xDpi > 0 ? img.xDpi : 204;
+    const yDpi = img.yDpi > 0 ? img.yDpi : 98;
+    const mmr = encodeImage(img, { coding: 'mmr', fillOrder: 1 });
+    const ctx = doc.context;
+    const xobj = ctx.register(
+      ctx.stream(mmr, {
+        Type: 'XObject',
+        Subtype: 'Image',
+        Width: img.width,
+        Height: img.height,
+        ColorSpace: 'DeviceGray',
+        BitsPerComponent: 1,
+        Filter: 'CCITTFaxDecode',
+        DecodeParms: { K: -1, Columns: img.width, Rows: img.height, BlackIs1: false },
+      }),
+    );
+    // Rounded down to 1/10000 pt: rasterisers round the page up to whole pixels, and a size a
+    // hair over W x H pels would give them an extra column or row.
+    const w = Math.floor((img.width * 72 * 1e4) / xDpi) / 1e4;
+    const h = Math.floor((img.height * 72 * 1e4) / yDpi) / 1e4;
+    const page = doc.addPage([w, h]);
+    page.node.setXObject(PDFName.of('Fax'), xobj);
+    // Image space is the unit square: scale it to the page, then paint.
+    const content = ctx.register(ctx.stream(`q ${fmt(w)} 0 0 ${fmt(h)} 0 0 cm /Fax Do Q`));
+    page.node.set(PDFName.of('Contents'), content);
+  }
+  return doc.save({ useObjectStreams: true });
+}
+
+function fmt(n: number): string {
+  return String(n);
+}
+
+// ---- rasterising with pdf.js -------------------------------------------------------------------
+
+/** The parts of pdf.js this module uses (typed loosely so core needs no DOM types). */
+export interface PdfjsLike {
+  getDocument(src: { data: Uint8Array; isEvalSupported?: boolean; verbosity?: number; useSystemFonts?: boolean; disableFontFace?: boolean }): { promise: Promise<PdfDocLike>; destroy(): Promise<void> };
+}
+interface PdfDocLike {
+  numPages: number;
+  canvasFactory: { create(w: number, h: number): { canvas: unknown; context: Ctx2d } };
+  getPage(n: number): Promise<PdfPageLike>;
+  destroy(): Promise<void>;
+}
+interface PdfPageLike {
+  getViewport(p: { scale: number }): { width: number; height: number };
+  render(p: { canvas: unknown; canvasContext?: unknown; viewport: unknown; transform?: number[]; background?: string }): { promise: Promise<void> };
+  cleanup(): void;
+}
+interface Ctx2d {
+  getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number } };
+}
+
+export interface RasteriseOptions {
+  /** Render resolution across and down, dots per inch. Default 204 x 196. */
+  xDpi?: number;
+  yDpi?: number;
+  /** Pages to render (1-based); default all. */
+  pages?: number[];
+  /** The pdf.js module to use; default: pdfjs-dist's legacy build, imported on demand. */
+  pdfjs?: PdfjsLike;
+  /** Refuse pages larger than this many pixels (a hostile MediaBox), default 64 M. */
+  maxPixels?: number;
+}
+
+async function defaultPdfjs(): Promise<PdfjsLike> {
+  const m = (await import('pdfjs-dist/legacy/build/pdf.mjs')) as unknown as PdfjsLike;
+  return m;
+}
+
+/** Render the pages of a PDF to greyscale rasters (white background) at the asked resolution. */
+export async function rasterisePdf(bytes: Uint8Array, opts: RasteriseOptions = {}): Promise<GreyImage[]> {
+  const xDpi = opts.xDpi ?? 204;
+  const yDpi = opts.yDpi ?? 196;
+  const maxPixels = opts.maxPixels ?? 64 << 20;
+  const pdfjs = opts.pdfjs ?? (await defaultPdfjs());
+  // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
+  const task = pdfjs.getDocument({ data: bytes.slice(), isEvalSupported: false, verbosity: 0 });
+  let doc: PdfDocLike;
+  try {
+    doc = await task.promise;
+  } catch (e) {
+    throw new Error(`PDF: cannot open (${(e as Error).message})`);
+  }
+  try {
+    const list = opts.pages ?? Array.from({ length: doc.numPages }, (_, i) => i + 1);
+    const out: GreyImage[] = [];
+    for (const n of list) {
+      if (n < 1 || n > doc.numPages) throw new Error(`PDF: no page ${n} (it has ${doc.numPages})`);
+      const page = await doc.getPage(n);
+      const viewport = page.getViewport({ scale: xDpi / 72 });
+      const sy = yDpi / xDpi;
+      const w = Math.max(1, Math.round(viewport.width));
+      const h = Math.max(1, Math.round(viewport.height * sy));
+      if (w * h > maxPixels) throw new Error(`PDF: page ${n} is too large to render (${w}x${h})`);
+      const { canvas, context } = doc.canvasFactory.create(w, h);
+      await page.render({ canvas, viewport, transform: [1, 0, 0, sy, 0, 0], background: 'rgb(255,255,255)' }).promise;
+      const rgba = context.getImageData(0, 0, w, h).data;
+      const grey = greyFromRgba(new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength), w, h, 4);
+      grey.xDpi = xDpi;
+      grey.yDpi = yDpi;
+      out.push(grey);
+      page.cleanup();
+    }
+    return out;
+  } finally {
+    await doc.destroy();
+  }
+}
