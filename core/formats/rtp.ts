@@ -86,7 +86,7 @@ export interface RtpStream {
 }
 
 /** A UDP flow key: one direction between two endpoints. */
-export function flowKey(d: UdpDatagram): string {
+export function flowKey(d: { src: string; srcPort: number; dst: string; dstPort: number }): string {
   return `${endpointText(d.src, d.srcPort)}→${endpointText(d.dst, d.dstPort)}`;
 }
 
