@@ -1,0 +1,229 @@
+/**
+ * T.4/T.6 codec round trips and decoder behaviour on damaged input. The interop tests against
+ * libtiff are in test/interop/t4-libtiff.test.ts; these check our own encode -> decode.
+ */
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fixture } from '../helpers/peers';
+import { readPbm } from '../../core/formats/pbm';
+import { encodeImage, T4PageBitSource, T4Encoder } from '../../core/t4/encode';
+import { decodeImage, T4Decoder } from '../../core/t4/decode';
+import { createImage, strideOf, type BilevelImage } from '../../core/t4/image';
+import { copyQuality } from '../../core/t4/quality';
+import { REVERSE } from '../../core/t4/rows';
+import type { Coding } from '../../core/t4/encode';
+
+function diffRows(a: BilevelImage, b: BilevelImage): number {
+  const stride = strideOf(a.width);
+  let n = 0;
+  for (let y = 0; y < Math.max(a.height, b.height); y++) {
+    for (let i = 0; i < stride; i++) {
+      if (a.data[y * stride + i] !== b.data[y * stride + i]) { n++; break; }
+    }
+  }
+  return n;
+}
+
+/** Deterministic pseudo-random test page with runs of all lengths, edges at 0 and width-1. */
+function randomPage(width: number, height: number, seed: number): BilevelImage {
+  const img = createImage(width, height);
+  const stride = strideOf(width);
+  let s = seed >>> 0;
+  const rnd = (): number => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
+  for (let y = 0; y < height; y++) {
+    const kind = y % 5;
+    let x = 0;
+    let black = rnd() < 0.5;
+    while (x < width) {
+      const run = kind === 0 ? 1 + Math.floor(rnd() * 3) : kind === 1 ? Math.floor(rnd() * 3000) : 1 + Math.floor(rnd() * 80);
+      if (black) for (let i = x; i < Math.min(width, x + run); i++) img.data[y * stride + (i >> 3)] |= 0x80 >> (i & 7);
+      x += run;
+      black = !black;
+    }
+  }
+  return img;
+}
+
+const codings: Coding[] = ['mh', 'mr', 'mmr'];
+
+/** Bit positions just after each EOL (11+ zeros then a one) in MSB-first bytes. */
+function eolEnds(bytes: Uint8Array): number[] {
+  const out: number[] = [];
+  let zeros = 0;
+  for (let i = 0; i < bytes.length * 8; i++) {
+    if ((bytes[i >> 3] >> (7 - (i & 7))) & 1) {
+      if (zeros >= 11) out.push(i + 1);
+      zeros = 0;
+    } else {
+      zeros++;
+    }
+  }
+  return out;
+}
+
+describe('t4 round trip', () => {
+  it('ITU chart 1 and 4 encode and decode losslessly in MH, MR and MMR', () => {
+    for (const n of [1, 4]) {
+      const img = readPbm(readFileSync(fixture('itu', `itu${n}.pbm`)));
+      for (const coding of codings) {
+        const bytes = encodeImage(img, { coding, k: 4 });
+        const r = decodeImage(bytes, { width: img.width, coding });
+        expect(r.badRows).toBe(0);
+        expect(r.rtcSeen).toBe(true);
+        expect(r.rows).toBe(img.height);
+        expect(diffRows(img, r.image)).toBe(0);
+      }
+    }
+  });
+
+  it('random pages at 1728/2048/2432 and odd widths, both fill orders, k=2, padding, alignment', () => {
+    for (const width of [1728, 2048, 2432, 1, 13, 2600]) {
+      const img = randomPage(width, 60, width);
+      for (const coding of codings) {
+        for (const fillOrder of [1, 2] as const) {
+          const bytes = encodeImage(img, { coding, k: 2, fillOrder, minBitsPerRow: 400, eolAlign: fillOrder === 1 });
+          const r = decodeImage(bytes, { width, coding, fillOrder });
+          expect(r.badRows, `${width} ${coding} ${fillOrder}`).toBe(0);
+          expect(r.rows).toBe(60);
+          expect(diffRows(img, r.image), `${width} ${coding} ${fillOrder}`).toBe(0);
+        }
+      }
+    }
+  });
+
+  it('minBitsPerRow pads every T.4 row and eolAlign ends every EOL on a byte boundary', () => {
+    const img = createImage(1728, 20); // all white: each row is tiny without padding
+    const plain = encodeImage(img, { coding: 'mh', rtc: false });
+    const padded = encodeImage(img, { coding: 'mh', rtc: false, minBitsPerRow: 1000 });
+    expect(plain.length * 8).toBeLessThan(20 * 40);
+    expect(padded.length * 8).toBeGreaterThanOrEqual(20 * 1000 - 1000);
+    const aligned = encodeImage(img, { coding: 'mh', rtc: false, eolAlign: true, fillOrder: 1 });
+    const ends = eolEnds(aligned);
+    expect(ends.length).toBe(20);
+    expect(ends.filter((e) => e % 8 !== 0)).toEqual([]);
+    const unaligned = eolEnds(encodeImage(img, { coding: 'mh', rtc: false, fillOrder: 1 }));
+    expect(unaligned.filter((e) => e % 8 !== 0).length).toBeGreaterThan(10);
+  });
+
+  it('T4PageBitSource produces the same bits as encodeImage, then END_OF_DATA', () => {
+    const img = randomPage(1728, 40, 7);
+    for (const coding of codings) {
+      const whole = encodeImage(img, { coding, fillOrder: 2 });
+      const src = new T4PageBitSource(img, { coding });
+      const bits: number[] = [];
+      for (let b = src.getBit(); b >= 0; b = src.getBit()) bits.push(b);
+      expect(bits.length).toBe(whole.length * 8);
+      let mismatches = 0;
+      for (let i = 0; i < bits.length; i++) if (((whole[i >> 3] >> (i & 7)) & 1) !== bits[i]) mismatches++;
+      expect(mismatches).toBe(0);
+      expect(src.getBit()).toBe(-1);
+    }
+  });
+
+  it('row-by-row encoder with takeBytes in pieces equals the whole-page encoder', () => {
+    const img = randomPage(2048, 30, 3);
+    const whole = encodeImage(img, { coding: 'mr', k: 4 });
+    const enc = new T4Encoder({ width: 2048, coding: 'mr', k: 4 });
+    const parts: Uint8Array[] = [];
+    for (let y = 0; y < 30; y++) { enc.encodeRow(img.data, y * strideOf(2048)); parts.push(enc.takeBytes()); }
+    enc.finish();
+    parts.push(enc.takeBytes());
+    const joined = Uint8Array.from(parts.flatMap((p) => [...p]));
+    expect(joined).toEqual(whole);
+  });
+});
+
+describe('t4 streaming decoder', () => {
+  it('bit-by-bit feeding gives the same rows as one putBytes', () => {
+    const img = randomPage(1728, 50, 11);
+    for (const coding of codings) {
+      const bytes = encodeImage(img, { coding, k: 4 });
+      const rows: Uint8Array[] = [];
+      const dec = new T4Decoder({ width: 1728, coding, onRow: (row) => rows.push(row.slice()) });
+      for (let i = 0; i < bytes.length * 8; i++) dec.putBit((bytes[i >> 3] >> (i & 7)) & 1);
+      // RTC/EOFB ends the page before end() is called.
+      expect(dec.result.done).toBe(true);
+      expect(dec.result.rtcSeen).toBe(true);
+      const stats = dec.end();
+      expect(stats.rows).toBe(50);
+      expect(stats.badRows).toBe(0);
+      const out = new Uint8Array(rows.length * strideOf(1728));
+      rows.forEach((r, i) => out.set(r, i * r.length));
+      expect(diffRows(img, { ...img, data: out })).toBe(0);
+    }
+  });
+
+  it('leading garbage before the first EOL is skipped (T.4)', () => {
+    const img = randomPage(1728, 10, 5);
+    const bytes = encodeImage(img, { coding: 'mr', k: 2 });
+    const junk = Uint8Array.from([0xff, 0x5a, 0xa5, 0x13, 0x37]);
+    const r = decodeImage(Uint8Array.from([...junk, ...bytes]), { width: 1728, coding: 'mr' });
+    expect(r.rows).toBe(10);
+    expect(r.badRows).toBe(0);
+    expect(diffRows(img, r.image)).toBe(0);
+  });
+
+  it('a corrupted MH row is counted bad, replaced by the previous row, and decoding resyncs', () => {
+    const img = randomPage(1728, 30, 9);
+    const bytes = encodeImage(img, { coding: 'mh', fillOrder: 1, eolAlign: true });
+    // Damage row 12, just after its EOL (byte aligned thanks to eolAlign).
+    const start = eolEnds(bytes)[12] >> 3;
+    const damaged = bytes.slice();
+    damaged[start + 2] ^= 0xff;
+    damaged[start + 3] ^= 0x0f;
+    const r = decodeImage(damaged, { width: 1728, coding: 'mh', fillOrder: 1 });
+    expect(r.rows).toBe(30);
+    expect(r.badRows).toBe(1);
+    expect(r.maxConsecutiveBadRows).toBe(1);
+    // Row 12 is a copy of row 11; every other row is intact.
+    const stride = strideOf(1728);
+    expect(r.image.data.subarray(12 * stride, 13 * stride)).toEqual(img.data.subarray(11 * stride, 12 * stride));
+    const rest = { ...img, data: img.data.slice() };
+    rest.data.set(img.data.subarray(11 * stride, 12 * stride), 12 * stride);
+    expect(diffRows(rest, r.image)).toBe(0);
+  });
+
+  it('MMR data error ends the page with an error; missing expected rows are filled and counted', () => {
+    const img = randomPage(1728, 40, 21);
+    const bytes = encodeImage(img, { coding: 'mmr', fillOrder: 1 });
+    const damaged = bytes.slice(0, bytes.length >> 1);
+    damaged.fill(0x00, damaged.length - 20); // seven zeros cannot be a mode code
+    const r = decodeImage(damaged, { width: 1728, coding: 'mmr', fillOrder: 1, rows: 40 });
+    expect(r.rows).toBe(40);
+    expect(r.badRows).toBeGreaterThan(0);
+    expect(r.error).toBeTruthy();
+  });
+
+  it('stops at maxRows on endless data', () => {
+    const ones = new Uint8Array(20000).fill(0xff); // MMR: every bit is V0, a white row each
+    const r = decodeImage(ones, { width: 1728, coding: 'mmr', maxRows: 5000 });
+    expect(r.rows).toBe(5000);
+    expect(r.error).toMatch(/limit/);
+  });
+
+  it('garbage with no EOL gives a clear error, no rows', () => {
+    const r = decodeImage(Uint8Array.from({ length: 500 }, (_, i) => (i * 37) | 0x11), { width: 1728, coding: 'mh' });
+    expect(r.rows).toBe(0);
+    expect(r.error).toMatch(/no EOL/);
+  });
+
+  it('REVERSE is an involution', () => {
+    for (let i = 0; i < 256; i++) expect(REVERSE[REVERSE[i]]).toBe(i);
+  });
+});
+
+describe('copy quality', () => {
+  it('follows HylaFAX PercentGoodLines / MaxConsecutiveBadLines', () => {
+    expect(copyQuality({ rows: 1000, badRows: 0, maxConsecutiveBadRows: 0 })).toBe('MCF');
+    expect(copyQuality({ rows: 1000, badRows: 10, maxConsecutiveBadRows: 1 })).toBe('MCF');
+    expect(copyQuality({ rows: 1000, badRows: 30, maxConsecutiveBadRows: 2 })).toBe('RTP');
+    expect(copyQuality({ rows: 1000, badRows: 51, maxConsecutiveBadRows: 1 })).toBe('RTN'); // 94 %
+    expect(copyQuality({ rows: 1000, badRows: 50, maxConsecutiveBadRows: 1 })).toBe('RTP'); // 95 %
+    expect(copyQuality({ rows: 1000, badRows: 6, maxConsecutiveBadRows: 6 })).toBe('RTN');
+    expect(copyQuality({ rows: 1000, badRows: 5, maxConsecutiveBadRows: 5 })).toBe('MCF');
+    expect(copyQuality({ rows: 2000, badRows: 6, maxConsecutiveBadRows: 6 }, { yDpi: 196 })).toBe('MCF');
+    expect(copyQuality({ rows: 2000, badRows: 11, maxConsecutiveBadRows: 11 }, { yDpi: 196 })).toBe('RTN');
+    expect(copyQuality({ rows: 0, badRows: 0, maxConsecutiveBadRows: 0 })).toBe('RTN');
+    expect(copyQuality({ rows: 100, badRows: 50, maxConsecutiveBadRows: 50 }, { percentGoodLines: 0, maxConsecutiveBadLines: 0, rtpPercentBadLines: 100 })).toBe('MCF');
+  });
+});
