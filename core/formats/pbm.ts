@@ -81,11 +81,17 @@ export function readPbm(bytes: Uint8Array, opts: PbmReadOptions = {}): BilevelIm
   return { width, height, data, xDpi: opts.xDpi ?? 204, yDpi: opts.yDpi ?? 98 };
 }
 
+function ascii(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0x7f;
+  return out;
+}
+
 /** Write P4 (default) or P1. */
 export function writePbm(image: BilevelImage, format: 'P4' | 'P1' = 'P4'): Uint8Array {
   const { width, height } = image;
   const stride = strideOf(width);
-  const header = new TextEncoder().encode(`${format}\n${width} ${height}\n`);
+  const header = ascii(`${format}\n${width} ${height}\n`);
   if (format === 'P4') {
     const out = new Uint8Array(header.length + stride * height);
     out.set(header);
