@@ -34,7 +34,8 @@ export function alawToLinear(code: number): number {
 export function linearToUlaw(sample: number): number {
   let s = Math.round(sample);
   let mask: number;
-  if (s < 0) { s = -s; mask = 0x7f; } else { mask = 0xff; }
+  // Negative values use the one's complement magnitude, as the G.191 reference coder does.
+  if (s < 0) { s = -s - 1; mask = 0x7f; } else { mask = 0xff; }
   if (s > ULAW_CLIP) s = ULAW_CLIP;
   s += ULAW_BIAS;
   // Segment = position of the leading one above bit 7.
