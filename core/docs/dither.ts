@@ -17,8 +17,26 @@ export interface DitherOptions {
   blackBelow?: number;
   /** Grey level at or above which a pixel is taken as paper white (no error passed on). */
   whiteAbove?: number;
+  /** A pixel whose 3x3 neighbourhood spans at least this much grey is an edge and is thresholded (0: off). */
+  edgeContrast?: number;
   /** Threshold for `threshold` mode and for the diffusion decision. */
   level?: number;
+}
+
+/** Whether the 3x3 neighbourhood of (x, y) spans at least `contrast` grey levels. */
+function isEdge(g: GreyImage, x: number, y: number, contrast: number): boolean {
+  let lo = 255, hi = 0;
+  const y0 = y > 0 ? y - 1 : 0, y1 = y < g.height - 1 ? y + 1 : y;
+  const x0 = x > 0 ? x - 1 : 0, x1 = x < g.width - 1 ? x + 1 : x;
+  for (let yy = y0; yy <= y1; yy++) {
+    const r = yy * g.width;
+    for (let xx = x0; xx <= x1; xx++) {
+      const v = g.data[r + xx]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  return hi - lo >= contrast;
 }
 
 /** Dither a greyscale page (0 black .. 255 white) to a bilevel fax page with the same dpi. */
@@ -27,6 +45,7 @@ export function dither(g: GreyImage, opts: DitherOptions = {}): BilevelImage {
   if ((opts.mode ?? 'diffuse') === 'threshold') return thresholdGrey(g, level);
   const lo = opts.blackBelow ?? 24;
   const hi = opts.whiteAbove ?? 232;
+  const edge = opts.edgeContrast ?? 160;
   const { width, height } = g;
   const stride = strideOf(width);
   const out = new Uint8Array(stride * height);
@@ -48,6 +67,8 @@ export function dither(g: GreyImage, opts: DitherOptions = {}): BilevelImage {
         black = true;
       } else if (v >= hi) {
         black = false;
+      } else if (edge && isEdge(g, x, y, edge)) {
+        black = v < level; // an anti-aliased edge of text or a line: keep it sharp
       } else {
         const want = v + cur[c]!;
         black = want < level;

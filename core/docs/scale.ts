@@ -9,6 +9,7 @@
  * ratio (centred across, top aligned, padded white to the full length); `width` fills the scan
  * width and splits whatever is longer than one page over several pages.
  */
+import { strideOf, type BilevelImage } from '../t4/image';
 import { createGrey, type GreyImage } from './raster';
 import { FAX_WIDTH, FAX_XDPI, pageLines, resolutionYDpi, type Paper, type Resolution } from './geometry';
 
@@ -145,4 +146,29 @@ export function fitToPages(src: GreyImage, opts: FitOptions = {}): GreyImage[] {
     });
   }
   return pages;
+}
+
+/**
+ * A bilevel page at another line density (e.g. fine to standard) without going through grey:
+ * more lines repeat the nearest source line, fewer lines OR together the source lines each one
+ * covers, so one-line strokes survive the reduction.
+ */
+export function rescaleLines(img: BilevelImage, yDpi: number): BilevelImage {
+  if (!img.yDpi || img.yDpi === yDpi) return { ...img, yDpi };
+  const stride = strideOf(img.width);
+  const height = Math.max(1, Math.round((img.height * yDpi) / img.yDpi));
+  const data = new Uint8Array(stride * height);
+  const scale = img.height / height;
+  for (let j = 0; j < height; j++) {
+    const o = j * stride;
+    if (scale <= 1) {
+      const s = Math.min(img.height - 1, Math.floor((j + 0.5) * scale));
+      data.set(img.data.subarray(s * stride, s * stride + stride), o);
+    } else {
+      const s0 = Math.floor(j * scale);
+      const s1 = Math.min(img.height, Math.max(s0 + 1, Math.floor((j + 1) * scale)));
+      for (let s = s0; s < s1; s++) for (let i = 0; i < stride; i++) data[o + i] |= img.data[s * stride + i]!;
+    }
+  }
+  return { width: img.width, height, data, xDpi: img.xDpi, yDpi };
 }
