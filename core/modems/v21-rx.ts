@@ -46,6 +46,7 @@ export class V21Receiver implements ModemReceiver {
   private carrier = false;
   private lastSoft = 0;
   private baudAcc = 0;
+  private transitions = 0;
   private settle = 0; // samples before the correlators hold a full window of signal
   /** Samples processed since restart (the time base of status events). */
   sample = 0;
@@ -129,6 +130,7 @@ export class V21Receiver implements ModemReceiver {
           this.carrier = true;
           this.baudAcc = SAMPLE_RATE / 2;
           this.lastSoft = em - es;
+          this.transitions = 0;
           this.onStatus({ kind: 'carrier-up', sample: this.sample });
         }
         continue;
@@ -141,7 +143,9 @@ export class V21Receiver implements ModemReceiver {
       const soft = em - es;
       if ((soft > 0) !== (this.lastSoft > 0)) {
         // A sign change should fall half a bit before the sampling instant (baudAcc = 4000).
-        this.baudAcc += (SAMPLE_RATE / 2 - this.baudAcc) * 0.5;
+        // Pull hard on the first transitions after carrier-up, gently afterwards (noise jitter).
+        this.baudAcc += (SAMPLE_RATE / 2 - this.baudAcc) * (this.transitions < 16 ? 0.5 : 0.15);
+        this.transitions++;
       }
       this.lastSoft = soft;
       this.baudAcc += V21_BAUD;
