@@ -207,7 +207,7 @@ export function rtpStreamToChannel(stream: RtpStream, captureStart: number, warn
   for (let i = 0; i < pkts.length; i++) {
     const e = maxExt + seqDiff(pkts[i]!.seq, lastSeq);
     ext[i] = e;
-    if (e > maxExt || i === 0) { maxExt = e; lastSeq = pkts[i]!.seq; } else reordered++;
+    if (e > maxExt || i === 0) { maxExt = e; lastSeq = pkts[i]!.seq; } else if (e < maxExt) reordered++;
   }
   const order = Array.from(pkts.keys()).sort((a, b) => ext[a]! - ext[b]! || a - b);
   const t0 = pkts[order[0]!]!.time;
