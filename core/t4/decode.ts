@@ -13,8 +13,8 @@
  *
  * T.4: the page starts at the first EOL (anything before it is skipped). Each row is EOL [+ tag
  * bit for MR] + data; fill zeros before an EOL are skipped. A row is bad if its codes are invalid,
- * overrun the width, stop short (premature EOL) or are followed by anything but fill before the
- * next EOL; decoding then resumes at that EOL. Six EOLs in a row (RTC) end the page.
+ * overrun the width, stop short (premature EOL) or are followed by anything but fill (or a
+ * zero-length run code) before the next EOL; decoding then resumes at that EOL. Six EOLs in a row (RTC) end the page.
  * T.6: rows follow each other with no EOLs; EOFB ends the page. A bad MMR row cannot be
  * resynchronised, so the page ends there with an error.
  * A bad row is replaced by the last good row (white before any), as spandsp and HylaFAX do; the
@@ -357,7 +357,8 @@ export class T4Decoder {
       return OK;
     }
     let good = r >= 0;
-    const q = good ? r : this.errPos;
+    let q = good ? r : this.errPos;
+    if (good) q = this.skipZeroRuns(q, avail);
     if (this.expectedRows > 0 && s.rows + 1 >= this.expectedRows) {
       this.pos = q;
       this.emit(good);
@@ -377,6 +378,20 @@ export class T4Decoder {
     this.eolRun = 1;
     this.emit(good);
     return OK;
+  }
+
+  /**
+   * Some encoders end a complete row with a zero-length run (white 0 '00110101' or black 0
+   * '0000110111') before the EOL, e.g. libtiff's miniswhite-1c-1b.g3; it is harmless, not damage.
+   */
+  private skipZeroRuns(q: number, avail: number): number {
+    while (q + 10 <= avail) {
+      const bits = this.peek13(q);
+      if (bits >> 5 === 0x35) q += 8;
+      else if (bits >> 3 === 0x37) q += 10;
+      else break;
+    }
+    return q;
   }
 
   private endOrNeed(): number {
