@@ -1,0 +1,79 @@
+/**
+ * End-to-end harness: builds the page with Vite into a private folder, serves it with
+ * `vite preview` on a free port, and launches Debian's Chromium through Playwright (a browser
+ * download fails on these machines). Pages opened with `openPage` record console errors, page
+ * errors and every request, so tests can assert "no console error" and "no other origin".
+ */
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build, preview, type PreviewServer } from 'vite';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
+import { repoRoot } from '../helpers/peers';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+export interface Site {
+  url: string;
+  origin: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startSite(): Promise<Site> {
+  const outDir = mkdtempSync(join(tmpdir(), 'webfax-e2e-'));
+  const configFile = resolve(repoRoot, 'vite.config.ts');
+  await build({ configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  const port = await freePort();
+  const server: PreviewServer = await preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { port, strictPort: true, host: '127.0.0.1', open: false } });
+  const origin = `http://127.0.0.1:${port}`;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return {
+    url: `${origin}/`,
+    origin,
+    browser,
+    async close() {
+      await browser.close().catch(() => {});
+      await new Promise<void>((r) => server.httpServer.close(() => r()));
+      rmSync(outDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface WatchedPage {
+  page: Page;
+  consoleErrors: string[];
+  requests: string[];
+  /** Requests whose origin is not the site's (blob:/data: are local). */
+  foreign(): string[];
+}
+
+export async function openPage(site: Site, context: BrowserContext, path = ''): Promise<WatchedPage> {
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  // Workers' and service workers' requests too.
+  context.on('request', (r) => { if (!requests.includes(r.url())) requests.push(r.url()); });
+  await page.goto(site.url + path);
+  return {
+    page,
+    consoleErrors,
+    requests,
+    foreign: () => requests.filter((u) => !u.startsWith('blob:') && !u.startsWith('data:') && new URL(u).origin !== site.origin),
+  };
+}
