@@ -15,7 +15,7 @@ describe('IFP encoding (aligned PER)', () => {
     expect(hex(encodeIfp({ kind: 'indicator', indicator: 'v17-14400-long-training' }))).toBe('1e');
     expect(hex(encodeIfp({ kind: 'indicator', indicator: 'v8-ansam' }))).toBe('2000');
     expect(hex(encodeIfp({ kind: 'indicator', indicator: 'v33-14400-training' }))).toBe('2180');
-    const dis = { kind: 'data', dataType: 'v21', fields: [{ type: 'hdlc-data', data: Uint8Array.of(0xff, 0xc8) }] } as const;
+    const dis: IfpPacket = { kind: 'data', dataType: 'v21', fields: [{ type: 'hdlc-data', data: Uint8Array.of(0xff, 0xc8) }] };
     expect(hex(encodeIfp(dis))).toBe('c001800001ffc8');
     const end = (v: IfpVersion) => encodeIfp({ kind: 'data', dataType: 'v21', fields: [{ type: 'hdlc-fcs-OK', data: new Uint8Array(0) }, { type: 'hdlc-sig-end', data: new Uint8Array(0) }] }, v);
     expect(hex(end(1))).toBe('c0021008');
