@@ -116,6 +116,8 @@ export interface FaxResult {
 
 export type FaxEvent =
   | { kind: 'status'; text: string }
+  /** A line of the engine's log (frames sent and received, state changes). */
+  | { kind: 'log'; text: string }
   | { kind: 'frame'; dir: 'tx' | 'rx'; frame: ViewFrame }
   | { kind: 'progress'; page: number; fraction: number }
   | { kind: 'page'; page: ViewPage }

@@ -29,7 +29,7 @@ export function callMonitor(prefix: string): CallMonitor {
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-testid': `${prefix}-status` });
   const progressList = h('div', { 'aria-label': 'Progress per page' });
   const result = h('p', { 'data-testid': `${prefix}-result` });
-  const log = h('div', { class: 'log', 'aria-label': 'Frames exchanged', tabindex: 0, hidden: true });
+  const log = h('div', { class: 'log', 'aria-label': 'Call log', tabindex: 0, hidden: true });
   const pagesBox = h('div', { 'data-testid': `${prefix}-pages` });
   const pages: ViewPage[] = [];
   const bars = new Map<number, HTMLProgressElement>();
@@ -46,7 +46,7 @@ export function callMonitor(prefix: string): CallMonitor {
 
   return {
     element: h('section', { class: 'card', 'aria-label': 'Call progress', hidden: true }, status, progressList, result,
-      h('h3', {}, 'Received pages'), pagesBox, h('details', {}, h('summary', {}, 'Frames exchanged'), log)),
+      h('h3', {}, 'Received pages'), pagesBox, h('details', {}, h('summary', {}, 'Call log (frames exchanged)'), log)),
     pages,
     reset(text) {
       (status.parentElement as HTMLElement).hidden = false;
@@ -64,6 +64,7 @@ export function callMonitor(prefix: string): CallMonitor {
       switch (e.kind) {
         case 'status': setStatus(status, e.text); break;
         case 'frame': log.append(`${e.dir === 'tx' ? '\u2192' : '\u2190'} ${e.frame.name}${e.frame.fcsOk ? '' : ' (bad FCS)'}${e.frame.fields.length ? `: ${e.frame.fields.map((f) => `${f.name} ${f.value}`).join('; ')}` : ''}\n`); break;
+        case 'log': log.append(`${e.text}\n`); break;
         case 'progress': bar(e.page).value = e.fraction; break;
         case 'page':
           pages.push(e.page);

@@ -1,0 +1,64 @@
+// Two tabs of one Chromium fax each other over the BroadcastChannel loopback line: the sending
+// tab is given a one-page TIFF, the receiving tab must show the received page, pixel-identical
+// to the page in the file (read independently in Node with core's TIFF reader), and both tabs
+// must report success in words, with no console error and no request to another origin.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { startSite, openPage, type Site } from './harness';
+import { fixture } from '../helpers/peers';
+import { readTiff } from '../../core/formats/tiff';
+
+let site: Site;
+beforeAll(async () => { site = await startSite(); });
+afterAll(async () => { await site?.close(); });
+
+describe('two-tab loopback', () => {
+  it('the receiving tab shows the page the sending tab sent', async () => {
+    const doc = fixture('pages', 'chart_std_1p_g3-1d.tif');
+    const sent = readTiff(new Uint8Array(readFileSync(doc)))[0]!.image;
+    const context = await site.browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const rx = await openPage(site, context, '#loopback?role=receive&room=e2e');
+    const tx = await openPage(site, context, '#loopback?role=send&room=e2e');
+    await rx.page.waitForSelector('[data-testid=lb-start]');
+    await tx.page.waitForSelector('[data-testid=lb-start]');
+    expect(await rx.page.locator('input[name=lb-role][value=receive]').isChecked()).toBe(true);
+    await tx.page.setInputFiles('#lb-doc', doc);
+    await rx.page.click('[data-testid=lb-start]');
+    await tx.page.click('[data-testid=lb-start]');
+
+    const canvas = rx.page.locator('[data-testid=lb-pages] canvas');
+    await canvas.first().waitFor({ timeout: 150_000 });
+    await rx.page.waitForFunction(() => /went through|failed/.test(document.querySelector('[data-testid=lb-result]')?.textContent ?? ''), null, { timeout: 60_000 });
+    await tx.page.waitForFunction(() => /went through|failed/.test(document.querySelector('[data-testid=lb-result]')?.textContent ?? ''), null, { timeout: 60_000 });
+    expect(await rx.page.locator('[data-testid=lb-result]').innerText()).toMatch(/went through: 1 page received/);
+    expect(await tx.page.locator('[data-testid=lb-result]').innerText()).toMatch(/went through: 1 page sent/);
+    expect(await canvas.count()).toBe(1);
+
+    // The page as drawn, back to packed 1-bit rows, against the file's own pixels.
+    const got = await canvas.first().evaluate((el) => {
+      const c = el as HTMLCanvasElement;
+      const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const stride = (c.width + 7) >> 3;
+      const bits = new Uint8Array(stride * c.height);
+      for (let y = 0; y < c.height; y++) for (let x = 0; x < c.width; x++) if (px[(y * c.width + x) * 4]! < 128) bits[y * stride + (x >> 3)]! |= 0x80 >> (x & 7);
+      let s = '';
+      for (let i = 0; i < bits.length; i++) s += String.fromCharCode(bits[i]!);
+      return { width: c.width, height: c.height, b64: btoa(s) };
+    });
+    expect([got.width, got.height]).toEqual([sent.width, sent.height]);
+    const gotBits = new Uint8Array(Buffer.from(got.b64, 'base64'));
+    let diff = 0;
+    for (let i = 0; i < gotBits.length; i++) if (gotBits[i] !== sent.data[i]) diff++;
+    expect(diff).toBe(0);
+
+    for (const w of [rx, tx]) {
+      expect(w.consoleErrors).toEqual([]);
+      expect(w.foreign()).toEqual([]);
+    }
+    if (process.env.SCREENSHOTS === '1') {
+      await rx.page.locator('[data-testid=lb-pages]').scrollIntoViewIfNeeded();
+      await rx.page.screenshot({ path: 'docs/screenshots/loopback-received.png', fullPage: true });
+    }
+    await context.close();
+  });
+});
