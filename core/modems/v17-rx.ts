@@ -1,0 +1,649 @@
+/**
+ * V.17 receiver: 2400 baud, 1800 Hz carrier, 7200-14400 bit/s, long and short train.
+ *
+ * How, per sample: the input is mixed to baseband with a fixed 1800 Hz table (exact, 40-sample
+ * period) into a small ring. While searching, three DFT bins on 80-sample blocks watch 600, 1800
+ * and 3000 Hz: segment 1 (ABAB) is exactly these three tones, so two consecutive blocks holding
+ * most of the energy in them, in the right proportions, mean "V.17 training here" whatever noise
+ * came before. From those bins come, in closed form, the gain, the carrier phase and frequency
+ * offset, and the symbol timing including which instants carry A (the side tones' phase
+ * difference gives timing mod T; their phase against the carrier tone tells A from B).
+ * Then a matched RRC filter is evaluated at T/2 instants (polyphase, sub-sample phases), the
+ * instants steered by a Gardner timing loop, into a T/2 fractionally spaced complex equalizer whose
+ * output is de-rotated by a second-order decision-directed carrier loop.
+ * Per symbol: during ABAB the loop settles and the start of segment 2 is found by matching the
+ * known CDBA sequence (the receiver generates segments 2-3 itself, see v17-training.ts); the
+ * equalizer trains on the known symbols (fast, then slow), is checked for convergence, then runs
+ * decision directed through segment 4 and the data. The Viterbi decoder (trellis.ts) releases
+ * points 23 symbols late; they are differentially decoded and descrambled. Training succeeds when
+ * segment 4's decoded ones and mean squared error pass; only then does data reach putBit, starting
+ * exactly with the first data bit. Carrier loss: power 8.5 dB under the tracked level or under the
+ * cut-off, or a long run of huge errors. A failed training is reported with its reason and the
+ * receiver goes back to searching (it never parks).
+ */
+import type { ModemReceiver, PutBit, StatusHandler } from './types';
+import { v17BitsPerSymbol, v17Points, V17_ABCD } from './v17-constellations';
+import { V17DiffDecoder, V17Viterbi } from './trellis';
+import { SEG1_SYMBOLS, SEG4_SYMBOLS, descrambleStep, v17Training } from './v17-training';
+import { RX_HALF, RX_PHASES, RX_TABLE, RX_TAPS } from './v17-filters';
+import { meanSquareForDbm0 } from '../dsp/level';
+
+export interface V17RxOptions {
+  /** 14400, 12000, 9600 or 7200. */
+  rate: number;
+  /** Expect the short train (uses the equalizer from the last successful long train). */
+  shortTrain?: boolean;
+  /** Energy cut-off for carrier detection, dBm0 (default -45.5, as spandsp). */
+  cutoffDbm0?: number;
+  /** Report a training failure after this long with energy but no V.17 pattern (default 0.6 s). */
+  searchTimeoutMs?: number;
+}
+
+const T = 10 / 3; // samples per symbol
+const HALF_T = 5 / 3;
+const BLOCK = 80; // search block: 24 symbols, bins 6/18/30 are 600/1800/3000 Hz
+const M = 128; // baseband ring length
+const NPRE = 8; // equalizer taps (T/2) ahead of the centre
+const NPOST = 16;
+const NEQ = NPRE + 1 + NPOST;
+const CDBA_MATCH = 16; // symbols matched to find the start of segment 2
+const CONSTELLATION_KEEP = 256;
+const M_RE = -2; // m = (A + B) / 2
+const M_IM = -4;
+const M_ABS = Math.sqrt(20);
+
+const COS40 = new Float32Array(40);
+const SIN40 = new Float32Array(40);
+for (let n = 0; n < 40; n++) {
+  COS40[n] = Math.cos((2 * Math.PI * 9 * n) / 40);
+  SIN40[n] = Math.sin((2 * Math.PI * 9 * n) / 40);
+}
+const BIN_COS = new Float32Array(3 * BLOCK);
+const BIN_SIN = new Float32Array(3 * BLOCK);
+for (let b = 0; b < 3; b++) {
+  const k = [6, 18, 30][b]!;
+  for (let n = 0; n < BLOCK; n++) {
+    BIN_COS[b * BLOCK + n] = Math.cos((2 * Math.PI * k * n) / BLOCK);
+    BIN_SIN[b * BLOCK + n] = Math.sin((2 * Math.PI * k * n) / BLOCK);
+  }
+}
+
+/** Normalised MSE above which training is refused, per rate (roughly where bits go bad). */
+function mseLimit(rate: number): number {
+  switch (rate) {
+    case 14400: return 0.025;
+    case 12000: return 0.05;
+    case 9600: return 0.1;
+    default: return 0.18;
+  }
+}
+
+function wrapPi(a: number): number {
+  while (a > Math.PI) a -= 2 * Math.PI;
+  while (a < -Math.PI) a += 2 * Math.PI;
+  return a;
+}
+
+const enum Stage { Search, Abab, Train, Seg4, Data }
+
+export class V17Receiver implements ModemReceiver {
+  private putBit: PutBit;
+  private onStatus: StatusHandler | undefined;
+  private rate = 14400;
+  private bps = 6;
+  private points: Int8Array = V17_ABCD;
+  private shortTrain = false;
+  private train: Uint8Array = new Uint8Array(0);
+  private cutoffPower = 0;
+  private searchTimeout = 4800;
+
+  // Time and front end.
+  private n = 0;
+  private readonly bbRe = new Float32Array(2 * M);
+  private readonly bbIm = new Float32Array(2 * M);
+  private powFast = 0;
+  private powRef = 0;
+  private lowCount = 0;
+  private floorPower = 0;
+  private frozen = false;
+
+  // Search.
+  private readonly acc = new Float64Array(6);
+  private accE = 0;
+  private readonly prev = new Float64Array(6);
+  private prevE = 0;
+  private prevGood = false;
+  private energyOn = false;
+  private carrierReported = false;
+  private failReported = false;
+  private energySamples = 0;
+
+  // Demodulator.
+  private stage = Stage.Search;
+  private tau = 0;
+  private half = 0;
+  private k = 0; // index of the latest symbol instant; even = A during segment 1
+  private gain = 1;
+  private readonly eqRe = new Float32Array(2 * NEQ);
+  private readonly eqIm = new Float32Array(2 * NEQ);
+  private eqPos = 0;
+  private readonly cRe = new Float32Array(NEQ);
+  private readonly cIm = new Float32Array(NEQ);
+  private readonly savedRe = new Float32Array(NEQ);
+  private readonly savedIm = new Float32Array(NEQ);
+  private haveSaved = false;
+  private eqMu = 0;
+  private eqPow = 40;
+  // Gardner timing.
+  private prevSymRe = 0;
+  private prevSymIm = 0;
+  private midRe = 0;
+  private midIm = 0;
+  private tInt = 0;
+  private tKp = 0;
+  private tKi = 0;
+  // Carrier loop.
+  private psi = 0;
+  private freq = 0; // rad per symbol
+  private pKp = 0;
+  private pKi = 0;
+  private psiSet = false;
+  private phi0 = 0;
+  private dw = 0;
+  private nMid = 0;
+  // Per-stage counters.
+  private count = 0;
+  private trainIdx = 0;
+  private readonly histRe = new Float32Array(CDBA_MATCH);
+  private readonly histIm = new Float32Array(CDBA_MATCH);
+  private errAcc = 0;
+  private errN = 0;
+  private mseAvg = 0;
+  private badRun = 0;
+  // Decoding.
+  private readonly vit = new V17Viterbi();
+  private readonly dd = new V17DiffDecoder();
+  private descReg = 0;
+  private decided = 0;
+  private onesErr = 0;
+  private onesN = 0;
+  private seg4Err = 0;
+  private trained = false;
+  // Constellation display ring.
+  private readonly showRe = new Float32Array(CONSTELLATION_KEEP);
+  private readonly showIm = new Float32Array(CONSTELLATION_KEEP);
+  private showPos = 0;
+
+  constructor(opts: V17RxOptions, putBit: PutBit, onStatus?: StatusHandler) {
+    this.putBit = putBit;
+    this.onStatus = onStatus;
+    this.restart(opts);
+  }
+
+  setPutBit(putBit: PutBit): void {
+    this.putBit = putBit;
+  }
+
+  setStatusHandler(h: StatusHandler | undefined): void {
+    this.onStatus = h;
+  }
+
+  /** Get ready for a new burst. Keeps the equalizer of the last good long train for short trains. */
+  restart(opts: V17RxOptions): void {
+    const pts = v17Points(opts.rate);
+    if (!pts) throw new Error(`V.17 has no ${opts.rate} bit/s rate (use 7200, 9600, 12000 or 14400)`);
+    this.rate = opts.rate;
+    this.bps = v17BitsPerSymbol(opts.rate);
+    this.points = pts;
+    this.shortTrain = opts.shortTrain ?? false;
+    this.train = v17Training(this.shortTrain).symbols;
+    this.cutoffPower = meanSquareForDbm0(opts.cutoffDbm0 ?? -45.5);
+    this.searchTimeout = Math.round(((opts.searchTimeoutMs ?? 600) * 8000) / 1000);
+    this.energyOn = false;
+    this.carrierReported = false;
+    this.failReported = false;
+    this.energySamples = 0;
+    this.lowCount = 0;
+    this.toSearch();
+  }
+
+  /** Latest normalised mean squared error (error power / mean constellation power). */
+  get mse(): number {
+    return this.mseAvg;
+  }
+
+  /** True between training-succeeded and carrier-down. */
+  get isTrained(): boolean {
+    return this.trained;
+  }
+
+  /** Carrier frequency offset being tracked, Hz. */
+  get carrierOffsetHz(): number {
+    return ((this.freq / T) * 8000) / (2 * Math.PI);
+  }
+
+  /** Copy the latest received points (constellation units, oldest first) into re/im; returns count. */
+  constellation(re: Float32Array, im: Float32Array): number {
+    const n = Math.min(re.length, im.length, CONSTELLATION_KEEP);
+    for (let i = 0; i < n; i++) {
+      const j = (this.showPos + CONSTELLATION_KEEP - n + i) % CONSTELLATION_KEEP;
+      re[i] = this.showRe[j]!;
+      im[i] = this.showIm[j]!;
+    }
+    return n;
+  }
+
+  private status(kind: 'carrier-up' | 'carrier-down' | 'training-in-progress' | 'training-succeeded'): void {
+    this.onStatus?.({ kind, sample: this.n });
+  }
+
+  private fail(reason: string): void {
+    this.onStatus?.({ kind: 'training-failed', sample: this.n, reason });
+    this.failReported = true;
+    this.toSearch();
+  }
+
+  private toSearch(): void {
+    this.stage = Stage.Search;
+    this.trained = false;
+    this.acc.fill(0);
+    this.accE = 0;
+    this.prevGood = false;
+  }
+
+  rx(samples: Float32Array, offset = 0, length = samples.length - offset): void {
+    const end = offset + length;
+    for (let i = offset; i < end; i++) {
+      let x = samples[i]!;
+      if (!(x > -1e6 && x < 1e6)) x = 0; // NaN / absurd values: treat as silence
+      this.sample(x);
+    }
+  }
+
+  /** Lost audio: run n silent samples through with all adaptation and carrier detection frozen. */
+  fillin(n: number): void {
+    if (!(n > 0)) return;
+    this.frozen = true;
+    for (let i = 0; i < n; i++) this.sample(0);
+    this.frozen = false;
+  }
+
+  private sample(x: number): void {
+    const n = this.n;
+    const ci = n % 40;
+    const w = n & (M - 1);
+    const re = x * COS40[ci]!;
+    const im = -x * SIN40[ci]!;
+    this.bbRe[w] = re; this.bbRe[w + M] = re;
+    this.bbIm[w] = im; this.bbIm[w + M] = im;
+    if (!this.frozen) {
+      this.powFast += (x * x - this.powFast) * (1 / 64);
+      this.energyDetect();
+    }
+    if (this.stage === Stage.Search) {
+      this.search(x, n);
+    } else {
+      while (this.tau + RX_HALF + 1 <= n && this.stage !== Stage.Search) this.halfSymbol();
+    }
+    this.n = n + 1;
+  }
+
+  private energyDetect(): void {
+    const p = this.powFast;
+    if (!this.energyOn) {
+      if (p < this.floorPower) this.floorPower = p;
+      // On: 2.5 dB over the cut-off, and 6 dB over the floor seen since the last carrier drop.
+      if (p > this.cutoffPower * 1.78 && p > this.floorPower * 4) {
+        this.energyOn = true;
+        this.energySamples = 0;
+        if (!this.carrierReported) { this.carrierReported = true; this.status('carrier-up'); }
+      }
+      return;
+    }
+    this.energySamples++;
+    const dropped = p < this.cutoffPower * 0.56 || (this.stage !== Stage.Search && p < this.powRef * 0.14);
+    if (dropped) {
+      if (++this.lowCount >= 48) {
+        this.lowCount = 0;
+        this.energyOn = false;
+        if (this.stage !== Stage.Search) this.toSearch();
+        this.floorPower = p;
+        if (this.carrierReported) { this.carrierReported = false; this.status('carrier-down'); }
+        this.failReported = false;
+        return;
+      }
+    } else {
+      this.lowCount = 0;
+      if (this.stage === Stage.Data) this.powRef += (p - this.powRef) * (1 / 4096);
+    }
+    if (this.stage === Stage.Search && !this.failReported && this.energySamples > this.searchTimeout) {
+      this.fail('no V.17 training (segment 1 ABAB) found in the signal');
+    }
+  }
+
+  private search(x: number, n: number): void {
+    const j = n % BLOCK;
+    const a = this.acc;
+    a[0] += x * BIN_COS[j]!; a[1] -= x * BIN_SIN[j]!;
+    a[2] += x * BIN_COS[BLOCK + j]!; a[3] -= x * BIN_SIN[BLOCK + j]!;
+    a[4] += x * BIN_COS[2 * BLOCK + j]!; a[5] -= x * BIN_SIN[2 * BLOCK + j]!;
+    this.accE += x * x;
+    if (j !== BLOCK - 1) return;
+    const e = this.accE;
+    const l2 = a[0]! * a[0]! + a[1]! * a[1]!;
+    const c2 = a[2]! * a[2]! + a[3]! * a[3]!;
+    const u2 = a[4]! * a[4]! + a[5]! * a[5]!;
+    let good = e > BLOCK * 1e-7 && ((l2 + c2 + u2) * 2) / BLOCK > 0.55 * e;
+    if (good) {
+      const rl = l2 / c2;
+      const ru = u2 / c2;
+      good = rl > 0.015 && rl < 0.64 && ru > 0.015 && ru < 0.64 && rl < 4 * ru && ru < 4 * rl;
+    }
+    if (good && this.prevGood) this.acquire(n);
+    if (this.stage === Stage.Search) {
+      this.prev.set(a);
+      this.prevE = e;
+      this.prevGood = good;
+      a.fill(0);
+      this.accE = 0;
+    }
+  }
+
+  /** Two good ABAB blocks: the previous (prev) and this one (acc), this one ending at sample n. */
+  private acquire(n: number): void {
+    const a = this.acc;
+    const p = this.prev;
+    const argC2 = Math.atan2(a[3]!, a[2]!);
+    const argC1 = Math.atan2(p[3]!, p[2]!);
+    const dw = wrapPi(argC2 - argC1) / BLOCK; // rad per sample
+    if (Math.abs(dw) > (2 * Math.PI * 20) / 8000) { this.prevGood = true; return; }
+    // Timing: arg(Xl conj Xu) = 2 pi t0 / T, summed over both blocks.
+    const sr = a[0]! * a[4]! + a[1]! * a[5]! + p[0]! * p[4]! + p[1]! * p[5]!;
+    const si = a[1]! * a[4]! - a[0]! * a[5]! + p[1]! * p[4]! - p[0]! * p[5]!;
+    let t0 = (Math.atan2(si, sr) / (2 * Math.PI)) * T;
+    // Which instant is A: Xu e^{j pi t0 / T} conj(Xc) should point along a conj(m) = -j |m|^2.
+    const cr = Math.cos((Math.PI * t0) / T);
+    const cs = Math.sin((Math.PI * t0) / T);
+    const ur = a[4]! * cr - a[5]! * cs;
+    const ui = a[4]! * cs + a[5]! * cr;
+    const qi = ui * a[2]! - ur * a[3]!;
+    if (qi > 0) t0 += T;
+    const xc = Math.hypot(a[2]!, a[3]!);
+    this.gain = (BLOCK * M_ABS) / xc;
+    this.powRef = (this.accE + this.prevE) / (2 * BLOCK);
+    this.phi0 = argC2 - Math.atan2(M_IM, M_RE);
+    this.dw = dw;
+    this.nMid = n - (BLOCK - 1) / 2;
+    // First symbol instant (an A) a little in the past; all of it is still in the ring.
+    const start = n - 40;
+    let kk = Math.ceil((start - t0) / (2 * T)) * 2;
+    this.tau = t0 + kk * T;
+    this.k = kk - 1; // halfSymbol increments on each symbol instant
+    this.half = 0;
+    // Equalizer: the saved one for a short train, else a bare centre tap.
+    this.eqRe.fill(0); this.eqIm.fill(0); this.eqPos = 0;
+    if (this.shortTrain && this.haveSaved) {
+      this.cRe.set(this.savedRe); this.cIm.set(this.savedIm);
+    } else {
+      this.cRe.fill(0); this.cIm.fill(0); this.cRe[NPRE] = 1;
+    }
+    this.eqPow = 40;
+    this.eqMu = 0;
+    this.prevSymRe = this.prevSymIm = this.midRe = this.midIm = 0;
+    this.tInt = 0;
+    this.tKp = 0.02; this.tKi = 0.0002;
+    this.psiSet = false;
+    this.freq = dw * T;
+    this.pKp = 0.2; this.pKi = 0.01;
+    this.count = 0;
+    this.errAcc = 0; this.errN = 0;
+    this.mseAvg = 1;
+    this.badRun = 0;
+    this.stage = Stage.Abab;
+  }
+
+  /** One T/2 output of the matched filter at time tau. */
+  private halfSymbol(): void {
+    const tau = this.tau;
+    let base = Math.floor(tau);
+    let ph = Math.round((tau - base) * RX_PHASES);
+    if (ph === RX_PHASES) { base++; ph = 0; }
+    const s0 = (base - RX_HALF) & (M - 1);
+    const h = ph * RX_TAPS;
+    let re = 0;
+    let im = 0;
+    for (let i = 0; i < RX_TAPS; i++) {
+      const c = RX_TABLE[h + i]!;
+      re += c * this.bbRe[s0 + i]!;
+      im += c * this.bbIm[s0 + i]!;
+    }
+    re *= this.gain;
+    im *= this.gain;
+    // Into the equalizer ring (newest at eqPos).
+    const pos = this.eqPos === 0 ? NEQ - 1 : this.eqPos - 1;
+    this.eqPos = pos;
+    this.eqRe[pos] = re; this.eqRe[pos + NEQ] = re;
+    this.eqIm[pos] = im; this.eqIm[pos + NEQ] = im;
+    this.eqPow += (re * re + im * im - this.eqPow) * 0.01;
+    let step = HALF_T;
+    if (this.half === 1) {
+      this.midRe = re; this.midIm = im;
+      this.half = 0;
+    } else {
+      this.half = 1;
+      this.k++;
+      // Gardner: e > 0 means we sample late.
+      const e = (this.midRe * (re - this.prevSymRe) + this.midIm * (im - this.prevSymIm)) / 40;
+      this.prevSymRe = re; this.prevSymIm = im;
+      if (!this.frozen && this.count > 4) {
+        const ec = e > 2 ? 2 : e < -2 ? -2 : e;
+        this.tInt += this.tKi * ec;
+        step -= this.tKp * ec + this.tInt;
+      }
+      this.symbol();
+    }
+    this.tau = tau + step;
+  }
+
+  /** Equalizer output for the symbol NPRE/2 before the newest, and everything after it. */
+  private symbol(): void {
+    const pos = this.eqPos;
+    let zr = 0;
+    let zi = 0;
+    for (let i = 0; i < NEQ; i++) {
+      const xr = this.eqRe[pos + i]!;
+      const xi = this.eqIm[pos + i]!;
+      const cr = this.cRe[i]!;
+      const cim = this.cIm[i]!;
+      zr += cr * xr - cim * xi;
+      zi += cr * xi + cim * xr;
+    }
+    const kOut = this.k - NPRE / 2;
+    if (!this.psiSet) {
+      // Carrier phase at this symbol's time, from the search blocks.
+      const tSym = this.tau - (NPRE / 2) * T;
+      this.psi = this.phi0 + this.dw * (tSym - this.nMid);
+      this.psiSet = true;
+    }
+    const cp = Math.cos(this.psi);
+    const sp = Math.sin(this.psi);
+    const yr = zr * cp + zi * sp;
+    const yi = zi * cp - zr * sp;
+    this.showRe[this.showPos] = yr;
+    this.showIm[this.showPos] = yi;
+    this.showPos = (this.showPos + 1) % CONSTELLATION_KEEP;
+
+    let tr = 0;
+    let ti = 0;
+    let adapt = false;
+    switch (this.stage) {
+      case Stage.Abab: {
+        const ab = kOut & 1;
+        tr = V17_ABCD[2 * ab]!; ti = V17_ABCD[2 * ab + 1]!;
+        this.count++;
+        const hp = this.count % CDBA_MATCH;
+        this.histRe[hp] = yr; this.histIm[hp] = yi;
+        if (this.count >= 8 + CDBA_MATCH && ((kOut - CDBA_MATCH + 1) & 1) === 0 && this.cdbaStarted(hp, kOut)) {
+          this.stage = Stage.Train;
+          this.trainIdx = SEG1_SYMBOLS + CDBA_MATCH;
+          this.count = 0;
+          this.errAcc = 0; this.errN = 0;
+          this.eqMu = this.shortTrain && this.haveSaved ? 0.02 : 0.15;
+          this.pKp = 0.1; this.pKi = 0.003;
+          this.status('training-in-progress');
+          // this symbol was the last of the matched ones: no further work on it.
+          this.carrier(yr, yi, tr, ti);
+          return;
+        }
+        if (this.count > 420) { this.fail('no segment 2 (CDBA) after the ABAB segment'); return; }
+        break;
+      }
+      case Stage.Train: {
+        const s = this.train[this.trainIdx]!;
+        tr = V17_ABCD[2 * s]!; ti = V17_ABCD[2 * s + 1]!;
+        adapt = true;
+        this.count++;
+        this.trainIdx++;
+        const left = this.train.length - this.trainIdx;
+        if (this.count === 600) { this.eqMu = 0.05; this.pKp = 0.05; this.pKi = 0.001; }
+        if (this.count === 1600) this.eqMu = 0.02;
+        if (left < 200) {
+          const dr = yr - tr;
+          const di = yi - ti;
+          this.errAcc += dr * dr + di * di;
+          this.errN++;
+        }
+        if (left === 0) {
+          const mse = this.errN > 0 ? this.errAcc / this.errN / 40 : 0;
+          if (!this.shortTrain && mse > 4 * mseLimit(this.rate)) {
+            this.fail(`equalizer did not converge on segment 2 (MSE ${mse.toFixed(3)})`);
+            return;
+          }
+          this.stage = Stage.Seg4;
+          this.count = 0;
+          this.eqMu = 0.01;
+          this.pKp = 0.05; this.pKi = 0.0005;
+          this.vit.restart(this.rate);
+          this.dd.restart(this.shortTrain ? 0 : 1);
+          this.descReg = 0;
+          this.decided = 0;
+          this.onesErr = 0; this.onesN = 0;
+          this.seg4Err = 0;
+        }
+        break;
+      }
+      case Stage.Seg4:
+      case Stage.Data: {
+        const p = this.decode(yr, yi);
+        if (this.stage === Stage.Search) return; // training failed inside decode
+        tr = this.points[2 * p]!; ti = this.points[2 * p + 1]!;
+        adapt = true;
+        if (this.stage === Stage.Seg4) {
+          this.seg4Err += this.vit.nearestDist;
+          if (++this.count >= SEG4_SYMBOLS) { this.stage = Stage.Data; this.count = 0; }
+        } else if (this.mseAvg > 0.35) {
+          if (++this.badRun > 200) {
+            this.toSearch();
+            if (this.carrierReported) { this.carrierReported = false; this.status('carrier-down'); }
+            this.energyOn = false;
+            this.floorPower = this.powFast;
+            return;
+          }
+        } else this.badRun = 0;
+        break;
+      }
+      default:
+        return;
+    }
+    const dr = tr - yr;
+    const di = ti - yi;
+    this.mseAvg += ((dr * dr + di * di) / 40 - this.mseAvg) * 0.02;
+    if (this.frozen) { this.psi += this.freq; return; }
+    if (adapt && this.eqMu > 0) {
+      // Error rotated back into the equalizer's frame; normalised LMS.
+      const er = dr * cp - di * sp;
+      const ei = di * cp + dr * sp;
+      const mu = this.eqMu / (NEQ * (this.eqPow > 1 ? this.eqPow : 1));
+      const gr = er * mu;
+      const gi = ei * mu;
+      for (let i = 0; i < NEQ; i++) {
+        const xr = this.eqRe[pos + i]!;
+        const xi = this.eqIm[pos + i]!;
+        this.cRe[i] += gr * xr + gi * xi;
+        this.cIm[i] += gi * xr - gr * xi;
+      }
+    }
+    this.carrier(yr, yi, tr, ti);
+  }
+
+  /** Second-order carrier loop on the decision error. */
+  private carrier(yr: number, yi: number, tr: number, ti: number): void {
+    const t2 = tr * tr + ti * ti;
+    let err = t2 > 0 ? (yi * tr - yr * ti) / t2 : 0;
+    if (err > 0.5) err = 0.5; else if (err < -0.5) err = -0.5;
+    this.freq += this.pKi * err;
+    this.psi += this.freq + this.pKp * err;
+    if (this.psi > Math.PI) this.psi -= 2 * Math.PI;
+    else if (this.psi < -Math.PI) this.psi += 2 * Math.PI;
+  }
+
+  /** Is the last CDBA_MATCH symbols' history the start of segment 2 rather than more ABAB? */
+  private cdbaStarted(hp: number, kOut: number): boolean {
+    let mc = 0;
+    let ma = 0;
+    for (let i = 0; i < CDBA_MATCH; i++) {
+      const j = (hp + 1 + i) % CDBA_MATCH;
+      const yr = this.histRe[j]!;
+      const yi = this.histIm[j]!;
+      const s = this.train[SEG1_SYMBOLS + i]!;
+      let dr = yr - V17_ABCD[2 * s]!;
+      let di = yi - V17_ABCD[2 * s + 1]!;
+      mc += dr * dr + di * di;
+      const ab = (kOut - CDBA_MATCH + 1 + i) & 1;
+      dr = yr - V17_ABCD[2 * ab]!;
+      di = yi - V17_ABCD[2 * ab + 1]!;
+      ma += dr * dr + di * di;
+    }
+    return mc < 0.3 * ma && mc < CDBA_MATCH * 16;
+  }
+
+  /** Viterbi + differential decoding + descrambling; returns the raw nearest point for tracking. */
+  private decode(yr: number, yi: number): number {
+    const p = this.vit.push(yr, yi);
+    const nearest = this.vit.nearest;
+    if (p < 0) return nearest;
+    let q = this.dd.decode(p);
+    const j = this.decided++;
+    let reg = this.descReg;
+    for (let b = 0; b < this.bps; b++) {
+      const r = descrambleStep(reg, q & 1);
+      q >>= 1;
+      reg = r >>> 1;
+      const bit = r & 1;
+      if (j >= SEG4_SYMBOLS) {
+        if (this.trained) this.putBit(bit);
+      } else if (j >= 8) {
+        this.onesN++;
+        if (bit === 0) this.onesErr++;
+      }
+    }
+    this.descReg = reg;
+    if (j === SEG4_SYMBOLS - 1) {
+      const mse = this.seg4Err / SEG4_SYMBOLS / 40;
+      if (this.onesErr * 10 > this.onesN) {
+        this.fail(`segment 4 ones test failed (${this.onesErr} of ${this.onesN} bits wrong)`);
+      } else if (mse > mseLimit(this.rate)) {
+        this.fail(`constellation mismatch in segment 4 (MSE ${mse.toFixed(3)})`);
+      } else {
+        this.trained = true;
+        this.badRun = 0;
+        if (!this.shortTrain) {
+          this.savedRe.set(this.cRe); this.savedIm.set(this.cIm);
+          this.haveSaved = true;
+        }
+        this.status('training-succeeded');
+      }
+    }
+    return nearest;
+  }
+}
