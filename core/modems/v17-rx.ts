@@ -243,6 +243,10 @@ export class V17Receiver implements ModemReceiver {
     this.toSearch();
   }
 
+  private searching(): boolean {
+    return this.stage === Stage.Search;
+  }
+
   private toSearch(): void {
     this.stage = Stage.Search;
     this.trained = false;
@@ -283,7 +287,7 @@ export class V17Receiver implements ModemReceiver {
     if (this.stage === Stage.Search) {
       this.search(x, n);
     } else {
-      while (this.tau + RX_HALF + 1 <= n && this.stage !== Stage.Search) this.halfSymbol();
+      while (this.tau + RX_HALF + 1 <= n && !this.searching()) this.halfSymbol();
     }
     this.n = n + 1;
   }
@@ -535,7 +539,7 @@ export class V17Receiver implements ModemReceiver {
       case Stage.Seg4:
       case Stage.Data: {
         const p = this.decode(yr, yi);
-        if (this.stage === Stage.Search) return; // training failed inside decode
+        if (this.searching()) return; // training failed inside decode
         tr = this.points[2 * p]!; ti = this.points[2 * p + 1]!;
         adapt = true;
         if (this.stage === Stage.Seg4) {
