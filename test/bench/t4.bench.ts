@@ -1,0 +1,68 @@
+/**
+ * T.4/T.6 throughput on the eight ITU charts (1728 x 2376 each), webfax beside libtiff's tiffcp
+ * measured in the same run. libtiff: one `tiffcp -c CODING` over all eight charts (one process,
+ * so start-up is paid once per 8 pages), best of several runs; webfax: the same pages through
+ * the TIFF writer / reader in memory (file I/O is tiffcp's only extra). Prints Mpixel/s and the
+ * ratio webfax/libtiff (goal >= 0.5), also with tiffcp's measured start-up time subtracted.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixture } from '../helpers/peers';
+import { readPbm } from '../../core/formats/pbm';
+import { readTiff, writeTiff, type TiffCompression } from '../../core/formats/tiff';
+import type { BilevelImage } from '../../core/t4/image';
+
+const RUNS = 7;
+
+function best(fn: () => void, runs = RUNS): number {
+  let min = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    min = Math.min(min, performance.now() - t0);
+  }
+  return min;
+}
+
+export async function run(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'webfax-t4-bench-'));
+  try {
+    const charts: BilevelImage[] = [];
+    for (let n = 1; n <= 8; n++) charts.push(readPbm(readFileSync(fixture('itu', `itu${n}.pbm`))));
+    const mpix = charts.reduce((s, c) => s + c.width * c.height, 0) / 1e6;
+    const none = join(tmp, 'charts.none.tif');
+    writeFileSync(none, writeTiff(charts, { compression: 'none' }));
+    // tiffcp's start-up cost, from a one-row page: subtracted for a codec-only ratio.
+    const tiny = join(tmp, 'tiny.tif');
+    writeFileSync(tiny, writeTiff([{ ...charts[0], height: 1, data: charts[0].data.slice(0, 216) }], { compression: 'none' }));
+    const startup = best(() => execFileSync('tiffcp', ['-c', 'g4', tiny, join(tmp, 'tiny.g4.tif')]));
+    console.log(`8 ITU charts, ${mpix.toFixed(1)} Mpixel; tiffcp start-up ${startup.toFixed(1)} ms (subtracted in "codec-only")`);
+    const report = (what: string, ours: number, theirs: number): void => {
+      const codecOnly = Math.max(theirs - startup, 0.001);
+      console.log(`${what.padEnd(11)} webfax ${(mpix / ours * 1000).toFixed(0).padStart(5)} Mpx/s  tiffcp ${(mpix / theirs * 1000).toFixed(0).padStart(5)} Mpx/s`
+        + `  ratio ${(theirs / ours).toFixed(2)}x  (codec-only ${(codecOnly / ours).toFixed(2)}x)`);
+    };
+    const modes: [TiffCompression, string][] = [['mh', 'g3:1d'], ['mr', 'g3:2d'], ['mmr', 'g4']];
+    for (const [compression, tc] of modes) {
+      // Encode: uncompressed pages -> coded TIFF.
+      const out = join(tmp, `charts.${compression}.tif`);
+      const theirsEnc = best(() => execFileSync('tiffcp', ['-c', tc, none, out]));
+      let coded = new Uint8Array(0);
+      writeTiff(charts, { compression }); // warm up the JIT
+      const oursEnc = best(() => { coded = writeTiff(charts, { compression }); });
+      report(`encode ${compression}`, oursEnc, theirsEnc);
+      // Decode: coded TIFF (libtiff's own encoding) -> uncompressed.
+      const back = join(tmp, `charts.${compression}.none.tif`);
+      const theirsDec = best(() => execFileSync('tiffcp', ['-c', 'none', out, back]));
+      const input = readFileSync(out);
+      readTiff(input);
+      const oursDec = best(() => { readTiff(input); });
+      report(`decode ${compression}`, oursDec, theirsDec);
+      void coded;
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
