@@ -6,6 +6,8 @@ import { encodePcap, ethernetIpv4Udp } from '../../core/formats/pcap';
 import { encodeRtp } from '../../core/formats/rtp';
 import { encodeIfp, encodeUdptl, bitReverse, type IfpPacket } from '../../core/formats/t38';
 import { encodeG711 } from '../../core/formats/g711';
+import { V21Receiver } from '../../core/modems/v21-rx';
+import { HdlcRx } from '../../core/hdlc/hdlc-rx';
 import { v21Frames, fcfName, identText, toneBlocks, meanSquare, goertzelPower, type ProbeFrame } from '../helpers/v21-probe';
 
 const WIRESHARK = fixture('pcap', 'wireshark-sample_FAX-Call-t38-CA-TDM-SIP-FB-1.pcap');
@@ -37,6 +39,34 @@ function burstAfter(ch: AudioChannel, dcs: ProbeFrame): number {
   }
   return fsk > 0.1 * n ? 0 : (n * blk) / 8000;
 }
+
+/** Good-FCS frames found by the project's own V.21 receiver and HDLC deframer, fed in 160-sample blocks. */
+function coreV21Frames(ch: AudioChannel): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const hdlc = new HdlcRx((frame, ok) => { if (ok) out.push(frame); });
+  const rx = new V21Receiver(hdlc.putBit);
+  for (let o = 0; o < ch.samples.length; o += 160) rx.rx(ch.samples, o, Math.min(160, ch.samples.length - o));
+  return out;
+}
+
+describe('capture: every channel through core/modems/v21-rx + core/hdlc/hdlc-rx', () => {
+  it('finds the same good frames as the independent probe, in both real captures', () => {
+    const seen: string[][] = [];
+    for (const file of [WIRESHARK, ASTERISK]) {
+      for (const ch of decodeCapture(load(file)).audioChannels) {
+        const core = coreV21Frames(ch).map((b) => Buffer.from(b).toString('hex'));
+        const probe = v21Frames(ch.samples).map((f) => Buffer.from(f.bytes).toString('hex'));
+        expect(core).toEqual(probe);
+        seen.push(coreV21Frames(ch).map((b) => fcfName(b)));
+      }
+    }
+    expect(seen).toEqual([
+      ['CSI', 'DIS', 'CSI', 'DIS', 'CSI', 'DIS', 'CSI', 'DIS', 'CSI', 'DIS', 'TSI', 'DCS', 'CFR', 'EOP', 'MCF', 'EOP', 'MCF', 'EOP', 'MCF', 'DCN'],
+      ['TSI', 'DCS', 'EOP', 'EOP', 'EOP', 'DCN'],
+      ['TSI', 'DCS'],
+    ]);
+  });
+});
 
 describe('capture: Wireshark sample (G.711 A-law, T.38 declined)', () => {
   const cap = decodeCapture(load(WIRESHARK));
