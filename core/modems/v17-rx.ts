@@ -189,7 +189,7 @@ export class V17Receiver implements ModemReceiver {
   }
 
   /** Get ready for a new burst. Keeps the equalizer of the last good long train for short trains. */
-  restart(opts: V17RxOptions): void {
+  restart(opts: V17RxOptions = { rate: this.rate, shortTrain: this.shortTrain }): void {
     const pts = v17Points(opts.rate);
     if (!pts) throw new Error(`V.17 has no ${opts.rate} bit/s rate (use 7200, 9600, 12000 or 14400)`);
     this.rate = opts.rate;
@@ -208,7 +208,7 @@ export class V17Receiver implements ModemReceiver {
   }
 
   /** Latest normalised mean squared error (error power / mean constellation power). */
-  get mse(): number {
+  mse(): number {
     return this.mseAvg;
   }
 
