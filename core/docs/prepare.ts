@@ -2,8 +2,8 @@
  * Documents to fax pages: `prepareDocument(bytes, options)` sniffs the input (PDF, PNG, JPEG,
  * PBM, TIFF), turns every page into a bilevel fax page and applies HylaFAX's finishing steps.
  *
- * How: `loadDocument` decodes to source pages, either bilevel (TIFF, PBM, 1-bit PNG: already
- * fax-like) or greyscale (PDF rendered by pdf.js, JPEG, other PNGs). `preparePages` then
+ * How: `loadDocument` decodes to source pages, either bilevel (TIFF, PBM, 1-bit PNG, PDFs of
+ * CCITT images: already fax-like) or greyscale (other PDFs rendered by pdf.js, JPEG, other PNGs). `preparePages` then
  *   - keeps a bilevel page that is already a fax page (1728/2048/2432 pels across) untouched,
  *     only changing its line density when a resolution was asked for;
  *   - fits anything else onto A4/Letter at 204 dpi and the chosen resolution (scale.ts) and
@@ -13,9 +13,9 @@
 import { decode as decodeJpeg } from 'jpeg-js';
 import type { BilevelImage } from '../t4/image';
 import { decodePng, isPng } from '../formats/png';
-import { isPdf, rasterisePdf, type PdfjsLike } from '../formats/pdf';
+import { extractFaxPages, isPdf, rasterisePdf, type PdfjsLike } from '../formats/pdf';
 import { readPbm } from '../formats/pbm';
-import { readTiffPages } from './tiff-pages';
+import { readTiff } from '../formats/tiff';
 import { greyFromBilevel, greyFromRgba, thresholdGrey, type GreyImage } from './raster';
 import { fitToPages, rescaleLines, type Fit } from './scale';
 import { dither, type DitherMode } from './dither';
@@ -53,7 +53,8 @@ export async function loadDocument(bytes: Uint8Array, opts: LoadOptions = {}): P
   const kind = sniffDocument(bytes);
   switch (kind) {
     case 'tiff':
-      return (await readTiffPages(bytes)).map((image) => ({ kind: 'bilevel', image }));
+      // A damaged page comes back with its bad rows replaced (as a receiver keeps them).
+      return readTiff(bytes).map((p) => ({ kind: 'bilevel', image: p.image }));
     case 'pbm':
       return [{ kind: 'bilevel', image: readPbm(bytes, { xDpi: FAX_XDPI, yDpi: 98 }) }];
     case 'png': {
@@ -74,6 +75,8 @@ export async function loadDocument(bytes: Uint8Array, opts: LoadOptions = {}): P
       return [{ kind: 'grey', image: greyFromRgba(raw.data, raw.width, raw.height, 4) }];
     }
     case 'pdf': {
+      const fax = await extractFaxPages(bytes);
+      if (fax) return fax.map((image) => ({ kind: 'bilevel', image }));
       const yDpi = Math.max(196, resolutionYDpi(opts.resolution ?? 'fine'));
       const pages = await rasterisePdf(bytes, { xDpi: FAX_XDPI, yDpi, pdfjs: opts.pdfjs });
       return pages.map((image) => ({ kind: 'grey', image }));

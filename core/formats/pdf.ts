@@ -9,13 +9,18 @@
  * Bits are MSB first as PDF filters read them; `/BlackIs1` stays false (CCITT 1 bits come out as
  * sample 0, black in DeviceGray), which is how every viewer reads faxes.
  *
- * In (`rasterisePdf`): pdf.js renders each page onto a canvas from its own canvas factory (the
+ * In, fax PDFs (`extractFaxPages`): a page that is nothing but one CCITT image drawn over the
+ * whole page (what webfax, tiff2pdf and most fax software write) is read back losslessly: the
+ * CCITT data is decoded with our own T.4/T.6 decoder and the dpi follows from the page size.
+ *
+ * In, any PDF (`rasterisePdf`): pdf.js renders each page onto a canvas from its own canvas factory (the
  * DOM's in a browser; in Node, pdf.js's legacy build uses @napi-rs/canvas, a Skia build shipped
  * inside the npm package) and the RGBA pixels become a greyscale raster at the asked dpi. The
  * pdf.js module is loaded on demand; a browser passes its own (worker already set up).
  */
-import { PDFDocument, PDFName } from 'pdf-lib';
+import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFStream, decodePDFRawStream } from 'pdf-lib';
 import { encodeImage } from '../t4/encode';
+import { decodeImage } from '../t4/decode';
 import type { BilevelImage } from '../t4/image';
 import { greyFromRgba, type GreyImage } from '../docs/raster';
 
@@ -154,5 +159,98 @@ export async function rasterisePdf(bytes: Uint8Array, opts: RasteriseOptions = {
     return out;
   } finally {
     await doc.destroy();
+  }
+}
+
+// ---- fax PDFs read back losslessly -----------------------------------------------------------
+
+function num(d: PDFDict, key: string, fallback: number): number {
+  const v = d.lookup(PDFName.of(key));
+  return v instanceof PDFNumber ? v.asNumber() : fallback;
+}
+
+function bool(d: PDFDict, key: string, fallback: boolean): boolean {
+  const v = d.lookup(PDFName.of(key));
+  return v instanceof PDFBool ? v.asBoolean() : fallback;
+}
+
+/** `q a 0 0 d e f cm /Name Do Q`, the content of a page that only paints one image. */
+const PAINT_ONE_IMAGE = /^\s*q\s+([\d.]+)\s+0\s+0\s+([\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+cm\s+\/([^\s/]+)\s+Do\s+Q\s*$/;
+
+function contentText(doc: PDFDocument, stream: PDFStream | PDFArray | undefined): string | undefined {
+  const parts = stream instanceof PDFArray ? stream.asArray().map((r) => doc.context.lookup(r)) : [stream];
+  let text = '';
+  for (const p of parts) {
+    if (!(p instanceof PDFRawStream)) return undefined;
+    const bytes = decodePDFRawStream(p).decode();
+    for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]!);
+    text += '\n';
+  }
+  return text;
+}
+
+/**
+ * The pages of a fax PDF, bit for bit, or undefined if any page is more than one full-page CCITT
+ * image (the caller then rasterises). Never throws on a malformed PDF: it just says undefined.
+ */
+export async function extractFaxPages(bytes: Uint8Array): Promise<BilevelImage[] | undefined> {
+  let doc: PDFDocument;
+  // pdf-lib reports damage with console.log/warn; the rasteriser gives the user the one clear error.
+  const con = (globalThis as unknown as { console: { log: unknown; warn: unknown } }).console;
+  const saved = [con.log, con.warn];
+  con.log = con.warn = () => {};
+  try {
+    doc = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false });
+  } catch {
+    return undefined;
+  } finally {
+    [con.log, con.warn] = saved;
+  }
+  try {
+    const out: BilevelImage[] = [];
+    for (const page of doc.getPages()) {
+      if (page.getRotation().angle % 360 !== 0) return undefined;
+      const m = contentText(doc, page.node.Contents())?.match(PAINT_ONE_IMAGE);
+      if (!m) return undefined;
+      const [, a, d, e, f, name] = m;
+      const box = page.getMediaBox();
+      const pw = Number(a), ph = Number(d);
+      // The image must cover the page exactly (to a hundredth of a point).
+      if (Math.abs(Number(e) - box.x) > 0.01 || Math.abs(Number(f) - box.y) > 0.01 || Math.abs(pw - box.width) > 0.01 || Math.abs(ph - box.height) > 0.01) return undefined;
+      const xobjects = page.node.Resources()?.lookup(PDFName.of('XObject'));
+      if (!(xobjects instanceof PDFDict)) return undefined;
+      const img = xobjects.lookup(PDFName.of(name!));
+      if (!(img instanceof PDFRawStream)) return undefined;
+      const dict = img.dict;
+      const filter = dict.lookup(PDFName.of('Filter'));
+      const filterName = filter instanceof PDFArray && filter.size() === 1 ? filter.lookup(0) : filter;
+      if (!(filterName instanceof PDFName) || filterName.asString() !== '/CCITTFaxDecode') return undefined;
+      if (bool(dict, 'ImageMask', false) || num(dict, 'BitsPerComponent', 1) !== 1) return undefined;
+      const parmsRaw = dict.lookup(PDFName.of('DecodeParms'));
+      const parms = parmsRaw instanceof PDFArray ? parmsRaw.lookup(0) : parmsRaw;
+      const p = parms instanceof PDFDict ? parms : doc.context.obj({});
+      const k = num(p, 'K', 0);
+      const width = num(p, 'Columns', 1728);
+      const height = num(dict, 'Height', num(p, 'Rows', 0));
+      if (num(dict, 'Width', width) !== width || height < 1 || bool(p, 'EncodedByteAlign', false)) return undefined;
+      // Visible black = coded black, unless BlackIs1 or a [1 0] Decode array flips it (once each).
+      const decodeArr = dict.lookup(PDFName.of('Decode'));
+      const flipDecode = decodeArr instanceof PDFArray && decodeArr.size() === 2 && (decodeArr.lookup(0) as PDFNumber).asNumber?.() === 1;
+      const invert = bool(p, 'BlackIs1', false) !== flipDecode;
+      const xDpi = Math.round((width * 72) / pw);
+      const yDpi = Math.round((height * 72) / ph);
+      const res = decodeImage(img.contents, { width, coding: k < 0 ? 'mmr' : k === 0 ? 'mh' : 'mr', fillOrder: 1, rows: height, xDpi, yDpi });
+      if (res.badRows > 0 || res.image.height !== height) return undefined;
+      if (invert) {
+        const data = res.image.data;
+        for (let i = 0; i < data.length; i++) data[i] = ~data[i]! & 0xff;
+        const tail = width & 7;
+        if (tail) for (let y = 0, s = (width + 7) >> 3; y < height; y++) data[y * s + s - 1] &= (0xff << (8 - tail)) & 0xff;
+      }
+      out.push(res.image);
+    }
+    return out.length ? out : undefined;
+  } catch {
+    return undefined;
   }
 }
