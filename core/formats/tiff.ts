@@ -14,7 +14,7 @@
  */
 import type { BilevelImage } from '../t4/image';
 import { strideOf } from '../t4/image';
-import { decodeImage } from '../t4/decode';
+import { T4Decoder } from '../t4/decode';
 import { T4Encoder } from '../t4/encode';
 import { REVERSE } from '../t4/rows';
 
@@ -240,8 +240,14 @@ function readPage(bytes: Uint8Array, tags: Map<number, Values>, index: number): 
       page.badRows += rows - whole;
       continue;
     }
-    const r = decodeImage(strip, { width, coding: compression, fillOrder, rows });
-    data.set(r.image.data, dst);
+    // Rows go straight into the page.
+    let y = 0;
+    const dec = new T4Decoder({
+      width, coding: compression, fillOrder, rows,
+      onRow(row) { data.set(row, dst + y * stride); y++; },
+    });
+    dec.putBytes(strip);
+    const r = dec.end();
     page.rows += r.rows;
     page.badRows += r.badRows;
     // Longest run: the strip's own, or one continuing from the previous strip.
