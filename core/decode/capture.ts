@@ -85,6 +85,13 @@ export function decodeCapture(bytes: Uint8Array): CaptureDecode {
     if (ch) result.audioChannels.push(ch);
   }
 
+  // A flow that changed SSRC (a re-INVITE, a restarted endpoint) gives two channels: name them apart.
+  const labelCount = new Map<string, number>();
+  for (const ch of result.audioChannels) labelCount.set(ch.label, (labelCount.get(ch.label) ?? 0) + 1);
+  for (const ch of result.audioChannels) {
+    if (labelCount.get(ch.label)! > 1) ch.label += ` SSRC 0x${ch.ssrc.toString(16).padStart(8, '0')}`;
+  }
+
   // Leftovers of every flow (not packets of an RTP stream found there) are tried as UDPTL.
   const rtpSsrcs = new Map<string, Set<number>>();
   for (const s of streams) {

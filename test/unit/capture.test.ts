@@ -216,6 +216,22 @@ describe('capture: RTP then T.38 on the same ports (synthetic)', () => {
   });
 });
 
+describe('capture: a flow whose SSRC changes', () => {
+  it('gives one channel per SSRC, named apart', () => {
+    const payload = new Uint8Array(160).fill(0xff);
+    const frames = [];
+    for (let k = 0; k < 40; k++) {
+      const ssrc = k < 20 ? 0x11 : 0x22;
+      frames.push({ time: 10 + k * 0.02, data: ethernetIpv4Udp(A, 4000, B, 5000, encodeRtp({ marker: false, payloadType: 8, seq: k, timestamp: k * 160, ssrc }, payload)) });
+    }
+    const cap = decodeCapture(encodePcap(frames));
+    expect(cap.audioChannels.map((c) => [c.label, c.startTime])).toEqual([
+      [`${A}:4000→${B}:5000 PCMA SSRC 0x00000011`, 0],
+      [`${A}:4000→${B}:5000 PCMA SSRC 0x00000022`, expect.closeTo(0.4, 5)],
+    ]);
+  });
+});
+
 describe('capture: garbage', () => {
   it('random bytes: a clear error, not a capture', () => {
     const rnd = Uint8Array.from({ length: 10000 }, (_, i) => (i * 2654435761) >>> 24);
