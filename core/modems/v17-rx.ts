@@ -24,8 +24,8 @@
 import type { ModemReceiver, PutBit, StatusHandler } from './types';
 import { v17BitsPerSymbol, v17Points, V17_ABCD } from './v17-constellations';
 import { V17DiffDecoder, V17Viterbi } from './trellis';
-import { SEG1_SYMBOLS, SEG4_SYMBOLS, descrambleStep, v17Training } from './v17-training';
-import { RX_HALF, RX_PHASES, RX_TABLE, RX_TAPS } from './v17-filters';
+import * as training from './v17-training';
+import * as filters from './v17-filters';
 import { meanSquareForDbm0 } from '../dsp/level';
 
 export interface V17RxOptions {
@@ -39,6 +39,10 @@ export interface V17RxOptions {
   searchTimeoutMs?: number;
 }
 
+// Module-local copies: some bundlers turn imported bindings into getters, too slow per sample.
+const { SEG1_SYMBOLS, SEG4_SYMBOLS, descrambleStep, v17Training } = training;
+const { RX_HALF, RX_PHASES, RX_TABLE, RX_TAPS } = filters;
+const ABCD: Int8Array = V17_ABCD;
 const T = 10 / 3; // samples per symbol
 const HALF_T = 5 / 3;
 const BLOCK = 80; // search block: 24 symbols, bins 6/18/30 are 600/1800/3000 Hz
@@ -483,7 +487,7 @@ export class V17Receiver implements ModemReceiver {
     switch (this.stage) {
       case Stage.Abab: {
         const ab = kOut & 1;
-        tr = V17_ABCD[2 * ab]!; ti = V17_ABCD[2 * ab + 1]!;
+        tr = ABCD[2 * ab]!; ti = ABCD[2 * ab + 1]!;
         this.count++;
         const hp = this.count % CDBA_MATCH;
         this.histRe[hp] = yr; this.histIm[hp] = yi;
@@ -504,7 +508,7 @@ export class V17Receiver implements ModemReceiver {
       }
       case Stage.Train: {
         const s = this.train[this.trainIdx]!;
-        tr = V17_ABCD[2 * s]!; ti = V17_ABCD[2 * s + 1]!;
+        tr = ABCD[2 * s]!; ti = ABCD[2 * s + 1]!;
         adapt = true;
         this.count++;
         this.trainIdx++;
@@ -600,12 +604,12 @@ export class V17Receiver implements ModemReceiver {
       const yr = this.histRe[j]!;
       const yi = this.histIm[j]!;
       const s = this.train[SEG1_SYMBOLS + i]!;
-      let dr = yr - V17_ABCD[2 * s]!;
-      let di = yi - V17_ABCD[2 * s + 1]!;
+      let dr = yr - ABCD[2 * s]!;
+      let di = yi - ABCD[2 * s + 1]!;
       mc += dr * dr + di * di;
       const ab = (kOut - CDBA_MATCH + 1 + i) & 1;
-      dr = yr - V17_ABCD[2 * ab]!;
-      di = yi - V17_ABCD[2 * ab + 1]!;
+      dr = yr - ABCD[2 * ab]!;
+      di = yi - ABCD[2 * ab + 1]!;
       ma += dr * dr + di * di;
     }
     return mc < 0.3 * ma && mc < CDBA_MATCH * 16;

@@ -12,11 +12,16 @@
 import { END_OF_DATA, type GetBit, type ModemTransmitter } from './types';
 import { v17BitsPerSymbol, v17Points, V17_ABCD } from './v17-constellations';
 import { V17TrellisEncoder } from './trellis';
-import {
+import * as training from './v17-training';
+import * as filters from './v17-filters';
+
+// Module-local copies: some bundlers turn imported bindings into getters, too slow per sample.
+const {
   SCRAMBLER_SEED, SEG4_SYMBOLS, SHUTDOWN_ONES_SYMBOLS, SHUTDOWN_SILENCE_SYMBOLS,
   TEP_CARRIER_SYMBOLS, TEP_SILENCE_SYMBOLS, scrambleStep, v17Training,
-} from './v17-training';
-import { TX_SPAN, TX_TABLE, txGainForDbm0 } from './v17-filters';
+} = training;
+const { TX_SPAN, TX_TABLE, txGainForDbm0 } = filters;
+const ABCD: Int8Array = V17_ABCD;
 
 export interface V17TxOptions {
   /** 14400, 12000, 9600 or 7200. */
@@ -123,7 +128,7 @@ export class V17Transmitter implements ModemTransmitter {
     let im = 0;
     switch (this.stage) {
       case Stage.TepCarrier:
-        re = V17_ABCD[0]!; im = V17_ABCD[1]!;
+        re = ABCD[0]!; im = ABCD[1]!;
         if (++this.count >= TEP_CARRIER_SYMBOLS) { this.stage = Stage.TepSilence; this.count = 0; }
         break;
       case Stage.TepSilence:
@@ -131,7 +136,7 @@ export class V17Transmitter implements ModemTransmitter {
         break;
       case Stage.Train: {
         const s = this.train[this.count]!;
-        re = V17_ABCD[2 * s]!; im = V17_ABCD[2 * s + 1]!;
+        re = ABCD[2 * s]!; im = ABCD[2 * s + 1]!;
         if (++this.count >= this.train.length) { this.stage = Stage.Seg4; this.count = 0; }
         break;
       }
