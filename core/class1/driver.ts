@@ -74,6 +74,8 @@ export class Class1Modem {
   private readonly reader = new DleReader(4096);
   private readonly events: Event[] = [];
   private wake: (() => void) | null = null;
+  /** Ends the current wait early (with null), for abortReceive(). */
+  private interrupt: (() => void) | null = null;
   private closed: string | null = null;
   private busy = false;
 
@@ -146,14 +148,15 @@ export class Class1Modem {
     if (ready) return Promise.resolve(ready);
     if (this.closed) return Promise.resolve(null);
     return new Promise((resolve) => {
-      const cancel = this.transport.setTimer(ms, () => { this.wake = null; resolve(null); });
+      const done = (e: Event | null): void => { this.wake = null; this.interrupt = null; resolve(e); };
+      const cancel = this.transport.setTimer(ms, () => done(null));
       this.wake = () => {
         const e = this.events.shift();
         if (!e && !this.closed) return;
-        this.wake = null;
         cancel();
-        resolve(e ?? null);
+        done(e ?? null);
       };
+      this.interrupt = () => { cancel(); done(null); };
     });
   }
 
@@ -253,7 +256,13 @@ export class Class1Modem {
         const last = i === frames.length - 1;
         if (f.result === 'OK' && last) return;
         if (f.result === 'CONNECT' && !last) continue;
-        if (f.result === 'CONNECT' && last) return;
+        if (f.result === 'CONNECT' && last) {
+          // Non-final last frame (e.g. an ECM block's RCP): an empty <DLE><ETX> ends the carrier.
+          await this.write(shieldDle(new Uint8Array(0)));
+          const end = await this.nextFinal(this.commandTimeout + 3000, 'the end of the HDLC transmission');
+          if (end.result !== 'OK') throw new Class1Error(`ending the HDLC transmission: modem answered ${end.text}`, end.result);
+          return;
+        }
         throw new Class1Error(`sending HDLC frame ${i + 1}: modem answered ${f.text}`, f.result);
       }
     });
@@ -275,6 +284,14 @@ export class Class1Modem {
     let bytes = data.value;
     if (this.fcsFromModem && bytes.length >= 2) bytes = bytes.subarray(0, bytes.length - 2);
     return { kind: 'ok', value: { data: bytes, fcsOk: f.result === 'OK', final: bytes.length >= 2 && (bytes[1]! & 0x10) !== 0 } };
+  }
+
+  /**
+   * Give up a +FRH/+FRM (or ATD) that is still waiting for a carrier, so the caller can transmit
+   * instead; it then ends as 'timeout'. Does nothing once data is flowing.
+   */
+  abortReceive(): void {
+    if (this.expectData && this.mode === 'command') this.interrupt?.();
   }
 
   /** Send `cmd`, expect CONNECT then shielded data; returns the data. */

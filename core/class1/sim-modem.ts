@@ -14,6 +14,8 @@ import type { Class1Transport } from './driver';
 export type LineMessage =
   | { kind: 'hdlc'; mod: number; frame: Uint8Array /* with FCS */ }
   | { kind: 'data'; mod: number; bytes: Uint8Array }
+  /** A fast-modem HDLC transmission (ECM block) ended: the receiver's +FRH sees NO CARRIER. */
+  | { kind: 'carrier-end'; mod: number }
   | { kind: 'hangup' };
 
 /** One end of the simulated line: a queue of messages from the far end. */
@@ -154,7 +156,7 @@ export class SimClass1Modem {
     if (body === 'A') { this.txMod = 3; this.state = 'tx-hdlc'; this.reader.restart(); return this.say('CONNECT'); }
     if ((m = body.match(/^\+FTH=(\d+)$/))) {
       this.txMod = Number(m[1]);
-      if (this.txMod !== 3) return this.say('ERROR');
+      if (this.txMod !== 3 && !this.mods.includes(this.txMod)) return this.say('ERROR');
       this.state = 'tx-hdlc'; this.reader.restart(); return this.say('CONNECT');
     }
     if ((m = body.match(/^\+FTM=(\d+)$/))) {
@@ -173,12 +175,18 @@ export class SimClass1Modem {
 
   private endOfTxData(): void {
     const data = this.reader.data();
-    if (this.state === 'tx-hdlc') {
+    if (this.state === 'tx-hdlc' && data.length === 0) {
+      // An empty frame ends the HDLC transmission.
+      this.state = 'command';
+      if (this.txMod !== 3) this.line.send({ kind: 'carrier-end', mod: this.txMod });
+      this.say('OK');
+    } else if (this.state === 'tx-hdlc') {
       this.line.send({ kind: 'hdlc', mod: this.txMod, frame: appendFcs(data) });
       const final = data.length >= 2 && (data[1]! & 0x10) !== 0;
       // After a non-final frame the modem keeps the carrier and asks for the next frame.
       this.reader.restart();
       if (final) this.state = 'command';
+      if (final && this.txMod !== 3) this.line.send({ kind: 'carrier-end', mod: this.txMod });
       this.say(final ? 'OK' : 'CONNECT');
     } else {
       this.line.send({ kind: 'data', mod: this.txMod, bytes: data });
@@ -196,7 +204,7 @@ export class SimClass1Modem {
     this.abortRx = null;
     this.state = 'command';
     if (aborted) return this.say('OK');
-    if (!msg || msg.kind === 'hangup') return this.say('NO CARRIER');
+    if (!msg || msg.kind === 'hangup' || msg.kind === 'carrier-end') return this.say('NO CARRIER');
     if (msg.kind !== kind || msg.mod !== mod) {
       this.line.unshift(msg);
       return this.say('+FCERROR');
