@@ -140,15 +140,16 @@ describe('tiff read: hand-built files', () => {
   });
 
   it('container errors are one-line Errors', () => {
+    const replace = (tag: number, type: number, vals: number[]): Tag[] => base([]).map((t): Tag => (t[0] === tag ? [tag, type, vals] : t));
     const cases: [Uint8Array, RegExp][] = [
       [buildTiff(true, base([[258, 3, [8]]]), raw), /not bilevel/],
-      [buildTiff(true, base([]).map((t) => (t[0] === 259 ? [259, 3, [5]] : t)), raw), /unsupported compression 5/],
-      [buildTiff(true, base([]).map((t) => (t[0] === 259 ? [259, 3, [2]] : t)), raw), /CCITT RLE/],
+      [buildTiff(true, replace(259, 3, [5]), raw), /unsupported compression 5/],
+      [buildTiff(true, replace(259, 3, [2]), raw), /CCITT RLE/],
       [buildTiff(true, base([[262, 3, [2]]]), raw), /photometric/],
       [buildTiff(true, base([]).filter((t) => t[0] !== 256), raw), /missing required tag 256/],
       [buildTiff(true, base([]).filter((t) => t[0] !== 273), raw), /StripOffsets/],
-      [buildTiff(true, base([]).map((t) => (t[0] === 257 ? [257, 4, [1e9]] : t)), raw), /size/],
-      [buildTiff(true, base([]).map((t) => (t[0] === 259 ? [259, 3, [3]] : t)).concat([[292, 4, [2]]]), raw), /uncompressed mode/],
+      [buildTiff(true, replace(257, 4, [1e9]), raw), /size/],
+      [buildTiff(true, [...replace(259, 3, [3]), [292, 4, [2]]], raw), /uncompressed mode/],
       [Uint8Array.from([0x4d, 0x4d, 0, 42, 0x7f, 0, 0, 0]), /outside the file/],
       [Uint8Array.from([0x47, 0x49, 0x46, 0x38, 0, 0, 0, 0]), /not a TIFF/],
     ];
