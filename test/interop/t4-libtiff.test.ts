@@ -15,7 +15,7 @@ import { fixture, peerBin } from '../helpers/peers';
 import { readTiff, writeTiff, type TiffCompression } from '../../core/formats/tiff';
 import { readPbm } from '../../core/formats/pbm';
 import { decodeImage } from '../../core/t4/decode';
-import { strideOf, type BilevelImage } from '../../core/t4/image';
+import { createImage, strideOf, type BilevelImage } from '../../core/t4/image';
 
 let tmp = '';
 beforeAll(() => { tmp = mkdtempSync(join(tmpdir(), 'webfax-t4-')); });
@@ -204,4 +204,31 @@ describe('ITU charts: libtiff encodes, webfax decodes', () => {
       }
     });
   }
+});
+
+describe('every code in the tables, both ways through libtiff', () => {
+  it('rows with every white and black run length 0..2600 (make-up, extended make-up, repeated 2560)', () => {
+    // Row L: white run of L, then black to the end (so black runs 2600-L): every run length of
+    // both colours occurs, in MH as codes and in MR/MMR as horizontal and vertical modes.
+    const width = 2600;
+    const img = createImage(width, width + 1, 204, 196);
+    const stride = strideOf(width);
+    for (let y = 0; y <= width; y++) {
+      for (let x = y; x < width; x++) img.data[y * stride + (x >> 3)] |= 0x80 >> (x & 7);
+    }
+    const none = join(tmp, 'runs.none.tif');
+    writeFileSync(none, writeTiff([img], { compression: 'none' }));
+    for (const compression of CODINGS) {
+      const ours = join(tmp, `runs.${compression}.tif`);
+      writeFileSync(ours, writeTiff([img], { compression }));
+      expect(pageCmp(none, ours).identical, compression).toBe(true);
+    }
+    for (const c of ['g3:1d', 'g3:2d', 'g4']) {
+      const theirs = join(tmp, `runs.${c.replace(':', '_')}.tif`);
+      execFileSync('tiffcp', ['-c', c, none, theirs]);
+      const [p] = readTiff(readFileSync(theirs));
+      expect(p.badRows, c).toBe(0);
+      expect(rowsDiffering(p.image, img), c).toBe(0);
+    }
+  });
 });
