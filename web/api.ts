@@ -128,6 +128,8 @@ export interface EngineApi {
   /** Which core modules this build has (the views show features accordingly). */
   capabilities(): Promise<{ decode: boolean; fax: boolean; documents: boolean }>;
   decode(input: DecodeInput, onProgress?: (p: Progress) => void): Promise<ViewReport>;
+  /** A document (PDF/PNG/JPEG/TIFF/PBM) as fax pages, ready to send. */
+  prepareDocument(doc: FaxDocument, ident: string): Promise<ViewPage[]>;
   /** PDF or TIFF-F of the given pages (from a report or a received fax). */
   makeDocument(kind: 'pdf' | 'tiff', pages: ViewPage[]): Promise<Uint8Array>;
   /** Run a call over an audio line: 8 kHz Float32 blocks of 160 samples arrive and leave on `port` (see worklets/line-io.worklet.ts). */

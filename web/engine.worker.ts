@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import type { EngineApi, FaxEvent, FaxJob, LineSettings, ViewPage } from './api';
 import { decodeAvailable, decodeRecording } from './worker/decode';
-import { makeDocument } from './worker/documents';
+import { makeDocument, preparePages } from './worker/documents';
 import { faxAvailable, runAudioCall, runLoopbackCall, type RunningCall } from './worker/fax';
 
 let call: RunningCall | null = null;
@@ -16,6 +16,7 @@ const api: EngineApi = {
     return { decode: decodeAvailable, fax: faxAvailable, documents: true };
   },
   decode: (input, onProgress) => decodeRecording(input, onProgress),
+  prepareDocument: (doc, ident) => preparePages(doc, ident),
   makeDocument: (kind: 'pdf' | 'tiff', pages: ViewPage[]) => makeDocument(kind, pages),
   async startAudioCall(job: FaxJob, port: MessagePort, onEvent: (e: FaxEvent) => void) {
     call?.stop();

@@ -28,6 +28,8 @@ export interface Class1CallOptions {
   onPage?: (p: ReceivedPage) => void;
   onPageEvent?: (e: PageEvent) => void;
   log?: (line: string) => void;
+  /** Polled every tick: true ends the call (hang up). */
+  shouldStop?: () => boolean;
   /** Repeating timer: call `fn` every `ms`; returns a stop function. */
   every(ms: number, fn: () => void): () => void;
 }
@@ -70,6 +72,7 @@ export async function runClass1Call(modem: Class1Modem, o: Class1CallOptions): P
   io.connect((ev) => engine.event(ev));
   engine.start();
   const stop = o.every(20, () => {
+    if (o.shouldStop?.() && !engine.done) engine.terminate();
     engine.advance(160);
     if (engine.done) io.hangUp();
   });

@@ -11,6 +11,11 @@ import { callMonitor } from './call-monitor';
 import { listAudioDevices, openAudioLine, type AudioLine } from '../lines/audio';
 import { openSerialModem, serialSupported, type SerialLine } from '../lines/serial';
 import { MODULATIONS } from '../../core/class1/results';
+import { runClass1Call } from '../../core/class1/fax-call';
+import type { ModemFamily } from '../../core/t30/negotiate';
+import { toBilevel, toFaxResult, toViewPage } from '../results';
+
+const FAMILIES: Record<string, ModemFamily> = { v17: 'v17', v29: 'v29', v27: 'v27ter' };
 
 export function mountSendView(root: HTMLElement): void {
   const lineAudio = h('input', { type: 'radio', name: 'sr-line', value: 'audio', checked: true });
@@ -26,10 +31,12 @@ export function mountSendView(root: HTMLElement): void {
   const baud = h('select', { id: 'sr-baud' }, ...[115200, 57600, 38400, 19200].map((b) => h('option', { value: b }, `${b} bit/s`)));
   const connectBtn = h('button', { type: 'button', class: 'secondary' }, 'Connect modem');
   const modemInfo = h('p', { class: 'small', role: 'status', 'aria-live': 'polite' });
+  const dialNumber = h('input', { type: 'text', id: 'sr-number', inputmode: 'tel', autocomplete: 'off', placeholder: 'e.g. 5550100' });
   const modemBox = h('div', { hidden: true },
     serialSupported() ? null : h('p', { class: 'status warn' }, 'This browser has no Web Serial API; use Chrome or Edge for a USB fax modem.'),
     h('label', { class: 'block' }, 'Serial speed', baud),
-    h('div', { class: 'row' }, connectBtn), modemInfo);
+    h('div', { class: 'row' }, connectBtn), modemInfo,
+    h('label', { class: 'block' }, 'Number to dial (when this side calls)', dialNumber));
 
   const roleSend = h('input', { type: 'radio', name: 'sr-role', value: 'send', checked: true });
   const roleRecv = h('input', { type: 'radio', name: 'sr-role', value: 'receive' });
@@ -114,7 +121,8 @@ export function mountSendView(root: HTMLElement): void {
       if (!caps.fax) throw new Error('the T.30 fax engine is not in this build yet');
       if (lineModem.checked) {
         if (!modem) throw new Error('connect the modem first');
-        throw new Error('fax calls through a Class 1 modem are not wired to the engine yet');
+        await runModemCall(modem, job, onEvent);
+        return;
       }
       audio = await openAudioLine(inputSel.value || undefined, outputSel.value || undefined);
       monitor.event({ kind: 'status', text: `Line open at ${audio.sampleRate} Hz; ${job.calling ? 'calling' : 'answering'}\u2026` });
@@ -124,7 +132,31 @@ export function mountSendView(root: HTMLElement): void {
       await finish();
     }
   });
+  let stopModemCall = false;
+  /** Class 1: the T.30 engine runs here, beside Web Serial (it is light: frames, not audio). */
+  async function runModemCall(line: SerialLine, job: FaxJob, onEvent: (e: Parameters<typeof monitor.event>[0]) => void): Promise<void> {
+    const pages = job.document ? (await getEngine().prepareDocument(job.document, job.ident)).map(toBilevel) : undefined;
+    stopModemCall = false;
+    onEvent({ kind: 'status', text: job.calling ? `Dialling ${dialNumber.value}\u2026` : 'Waiting for the phone to ring\u2026' });
+    const result = await runClass1Call(line.modem, {
+      role: job.calling ? 'calling' : 'answering',
+      direction: job.role,
+      ident: job.ident,
+      ecm: job.ecm,
+      modems: job.modems.map((m) => FAMILIES[m]).filter((m): m is ModemFamily => !!m),
+      pages,
+      number: dialNumber.value,
+      onPage: (p) => onEvent({ kind: 'page', page: toViewPage(p) }),
+      onPageEvent: (e) => { if (e.kind === 'page-confirmed') onEvent({ kind: 'progress', page: e.page, fraction: 1 }); },
+      log: (text) => onEvent({ kind: 'log', text }),
+      shouldStop: () => stopModemCall,
+      every: (ms, fn) => { const id = setInterval(fn, ms); return () => clearInterval(id); },
+    });
+    onEvent({ kind: 'done', result: toFaxResult(result) });
+  }
+
   stop.addEventListener('click', async () => {
+    stopModemCall = true;
     await getEngine().hangup();
     monitor.fail('Hung up.');
     await finish();

@@ -4,10 +4,10 @@
  * worklets/line-io.worklet.ts) or the two-tab loopback (core/loopback/lockstep.ts over a
  * BroadcastChannel). Engine events become the page's FaxEvents.
  */
-import type { FaxEvent, FaxJob, FaxResult, LineSettings, ViewPage } from '../api';
+import type { FaxEvent, FaxJob, LineSettings } from '../api';
 import { LockstepLine, type LineEndpoint, type LockstepMessage } from '../../core/loopback/lockstep';
-import { FaxEndpoint, type ReceivedPage } from '../../core/fax/endpoint';
-import type { CallResult } from '../../core/t30/results';
+import { FaxEndpoint } from '../../core/fax/endpoint';
+import { toViewPage, toFaxResult } from '../results';
 import type { ModemFamily } from '../../core/t30/negotiate';
 import { prepareDocument } from '../../core/docs/prepare';
 import { lineImpairment } from './impair';
@@ -16,23 +16,7 @@ export const faxAvailable = true;
 
 export interface RunningCall { stop(): void }
 
-const MODEMS: Record<string, ModemFamily> = { v17: 'v17', v29: 'v29', v27: 'v27ter' };
-
-function toViewPage(p: ReceivedPage): ViewPage {
-  const img = p.image;
-  return {
-    index: p.pageNo, width: img.width, height: img.height, xDpi: img.xDpi, yDpi: img.yDpi, badRows: p.badRows, data: img.data,
-    note: `${p.coding}${p.ecm ? ', ECM' : ''}, ${p.verdict}`,
-  };
-}
-
-export function toFaxResult(r: CallResult): FaxResult {
-  return {
-    ok: r.ok, code: r.status, text: r.statusText, pagesSent: r.pagesConfirmed || r.pagesSent, pagesReceived: r.pagesReceived,
-    modem: r.modem ?? undefined, rate: r.bitRate || undefined, ecm: r.modem ? r.ecm : undefined,
-    remoteIdent: r.remoteIdent || undefined, seconds: r.endSample / 8000,
-  };
-}
+export const MODEMS: Record<string, ModemFamily> = { v17: 'v17', v29: 'v29', v27: 'v27ter' };
 
 /** A FaxEndpoint as a lockstep LineEndpoint, reporting to the page as it goes. */
 async function createEndpoint(job: FaxJob, onEvent: (e: FaxEvent) => void): Promise<LineEndpoint & { terminate(): void }> {
