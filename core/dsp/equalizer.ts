@@ -41,6 +41,14 @@ export class ComplexEqualizer {
     this.energy = 0;
   }
 
+  /** Set a single tap at `centre` to (gRe, gIm), keeping the delay line (a new training). */
+  restartTaps(centre = this.len >> 1, gRe = 1, gIm = 0): void {
+    this.tapRe.fill(0);
+    this.tapIm.fill(0);
+    this.tapRe[centre] = gRe;
+    this.tapIm[centre] = gIm;
+  }
+
   /** Multiply all taps by (gRe + j gIm) (e.g. to fold a gain or phase estimate in). */
   scaleTaps(gRe: number, gIm: number): void {
     for (let k = 0; k < this.len; k++) {

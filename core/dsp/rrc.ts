@@ -41,9 +41,9 @@ export function rrcTaps(beta: number, sps: number, count: number): Float64Array 
 
 /**
  * A polyphase bank for fractional delays: row p (0..phases) holds `taps` coefficients
- * g_p[j] = rrc((j + p/phases - centre) / sps), centre = (taps - 1) / 2, all rows scaled by the
+ * g_p[j] = rrc((j - p/phases - centre) / sps), centre = (taps - 1) / 2, all rows scaled by the
  * same factor so that row 0 has unit DC gain. Row-major Float64Array of (phases+1) * taps.
- * Used as y(n - p/phases) = sum_j x[n - j] * g_p[j].
+ * Used as y(n - p/phases - centre) = sum_j x[n - j] * g_p[j] (the filter's delay is centre).
  */
 export function rrcPolyphase(beta: number, sps: number, taps: number, phases: number): Float64Array {
   const bank = new Float64Array((phases + 1) * taps);
@@ -51,7 +51,7 @@ export function rrcPolyphase(beta: number, sps: number, taps: number, phases: nu
   let sum0 = 0;
   for (let j = 0; j < taps; j++) sum0 += rrcPulse((j - c) / sps, beta);
   for (let p = 0; p <= phases; p++) {
-    for (let j = 0; j < taps; j++) bank[p * taps + j] = rrcPulse((j + p / phases - c) / sps, beta) / sum0;
+    for (let j = 0; j < taps; j++) bank[p * taps + j] = rrcPulse((j - p / phases - c) / sps, beta) / sum0;
   }
   return bank;
 }

@@ -1,0 +1,478 @@
+/**
+ * The receiver shared by V.29 and V.27ter (and open to any PSK/QAM modem with a known training
+ * sequence). What it does, per input sample and per symbol:
+ *
+ *   audio -> carrier detect -> mix down by the nominal carrier -> RRC matched filter read at
+ *   T/2 instants (polyphase interpolation; Gardner timing loop moves the instants) -> AGC ->
+ *   T/2 complex equalizer -> carrier phase loop (2nd order) -> decisions -> subclass (bits).
+ *
+ * Training never starts on noise: in SEARCH the receiver looks for the recommendation's own
+ * pattern. It needs (1) an alternation (period-2 symbols: V.29 segment 2 ABAB, V.27ter segment 3
+ * reversals) seen recently, and (2) a differential correlation of the latest W symbol-to-symbol
+ * phase increments y[k]*conj(y[k-1]) with the known training sequence above a threshold. The
+ * differential form ignores carrier phase and barely notices a +-10 Hz offset, whose value it
+ * also yields (the correlation's angle). At that point the symbol index inside the training is
+ * known exactly, so the carrier phase and gain are fitted on the window, the equalizer is trained
+ * on the known symbols for the rest of the training, and data starts at the first data symbol.
+ * Training ends with a verdict: success if the equalized error is small and the decisions agree
+ * with the known symbols, otherwise a 'training-failed' event with the reason.
+ *
+ * Subclasses give the training reference (refRe/refIm per symbol index), the alignment anchor,
+ * a decision function and the bit mapping (onDataSymbol).
+ */
+import { Nco } from '../dsp/nco';
+import { rrcPolyphase } from '../dsp/rrc';
+import { ComplexInterpolator } from '../dsp/interpolator';
+import { ComplexEqualizer } from '../dsp/equalizer';
+import { gardnerError, TimingLoop } from '../dsp/timing';
+import { CarrierDetector } from '../dsp/power';
+import { SAMPLE_RATE, meanSquareForDbm0 } from '../dsp/level';
+import type { ModemReceiver, PutBit, StatusHandler } from './types';
+
+export interface QamRxConfig {
+  carrierHz: number;
+  baud: number;
+  /** Matched filter roll-off and length in symbols. */
+  beta: number;
+  spanSymbols: number;
+  /** Equalizer length in T/2 taps (odd; centre tap = len >> 1 must be even). */
+  eqLen: number;
+  /** Mean |symbol|^2 of the data constellation (the scale decisions work at). */
+  meanPower: number;
+  /** Training symbols (index 0 = first symbol after the silence), and where data begins. */
+  refRe: Float64Array;
+  refIm: Float64Array;
+  dataStart: number;
+  /** Alignment: the training index of the newest symbol when the correlation window is full. */
+  anchor: number;
+  /** Correlation window in symbols. */
+  window: number;
+  /** MSE (relative to meanPower) above which training fails. */
+  maxTrainMse: number;
+}
+
+const enum Mode {
+  Search = 0,
+  Train = 1,
+  Data = 2,
+}
+
+const HIST = 64;
+const RAW_POWER_FLOOR = meanSquareForDbm0(-55) / 2; // raw symbol history (>= window)
+const CONST_POINTS = 256;
+
+export abstract class QamReceiverBase implements ModemReceiver {
+  protected readonly cfg: QamRxConfig;
+  protected readonly putBit: PutBit;
+  private readonly onStatus: StatusHandler;
+
+  private readonly nco: Nco;
+  private readonly interp: ComplexInterpolator;
+  private readonly eq: ComplexEqualizer;
+  private readonly timing = new TimingLoop(0.04, 0);
+  private readonly cd = new CarrierDetector(-45.5, -48.5, 40, 40);
+  private readonly halfPeriod: number;
+  private readonly sps: number;
+  private due = 0;
+  private parity = 0;
+  private midRe = 0;
+  private midIm = 0;
+  private prevRe = 0;
+  private prevIm = 0;
+  private samples = 0;
+  private symbols = 0;
+  private filling = false;
+
+  // front-end gain (AGC before the equalizer), frozen once training starts
+  private feGain = 1;
+  private fePower = 0;
+  private rawPower = 0;
+
+  // search statistics
+  private readonly histRe = new Float64Array(2 * HIST);
+  private readonly histIm = new Float64Array(2 * HIST);
+  private readonly dRe = new Float64Array(2 * HIST);
+  private readonly dIm = new Float64Array(2 * HIST);
+  private histPos = 0;
+  private r2Re = 0;
+  private r2Im = 0;
+  private lastAlternation = -1e9;
+  private readonly tmplRe: Float64Array;
+  private readonly tmplIm: Float64Array;
+  private tmplNorm = 0;
+  private carrierOnSymbols = 0;
+  private searchTimeoutReported = false;
+
+  // training / data
+  private mode = Mode.Search;
+  private trainIdx = 0;
+  private phase = 0; // carrier phase (rad) at the equalizer output
+  private freq = 0; // rad per symbol
+  private mseAcc = 0;
+  private mseCount = 0;
+  private trainErrors = 0;
+  private trainChecked = 0;
+  private mseAvg = 1;
+  private trainedPower = 0;
+  private symPower = 0;
+  private lowPowerCount = 0;
+  private carrierReported = false;
+
+  // decisions (subclass fills)
+  protected decRe = 0;
+  protected decIm = 0;
+
+  // constellation ring
+  private readonly cRe = new Float32Array(CONST_POINTS);
+  private readonly cIm = new Float32Array(CONST_POINTS);
+  private cPos = 0;
+  private cCount = 0;
+
+  private readonly zeros = new Float32Array(160);
+
+  constructor(cfg: QamRxConfig, putBit: PutBit, onStatus: StatusHandler) {
+    this.cfg = cfg;
+    this.putBit = putBit;
+    this.onStatus = onStatus;
+    this.sps = SAMPLE_RATE / cfg.baud;
+    this.halfPeriod = this.sps / 2;
+    this.nco = new Nco(cfg.carrierHz);
+    let taps = Math.round(cfg.spanSymbols * this.sps);
+    if ((taps & 1) === 0) taps++;
+    const phases = 64;
+    this.interp = new ComplexInterpolator(rrcPolyphase(cfg.beta, this.sps, taps, phases), taps, phases);
+    this.eq = new ComplexEqualizer(cfg.eqLen);
+    const W = cfg.window;
+    this.tmplRe = new Float64Array(W);
+    this.tmplIm = new Float64Array(W);
+    for (let i = 0; i < W; i++) {
+      const k = cfg.anchor - W + 1 + i;
+      const ar = cfg.refRe[k]!;
+      const ai = cfg.refIm[k]!;
+      const br = cfg.refRe[k - 1]!;
+      const bi = cfg.refIm[k - 1]!;
+      // e = a * conj(b), as unit phasors like the observed increments
+      const m = Math.hypot(ar, ai) * Math.hypot(br, bi) || 1;
+      this.tmplRe[i] = (ar * br + ai * bi) / m;
+      this.tmplIm[i] = (ai * br - ar * bi) / m;
+      this.tmplNorm += this.tmplRe[i]! ** 2 + this.tmplIm[i]! ** 2;
+    }
+    this.tmplNorm = Math.sqrt(this.tmplNorm);
+    this.restartCore();
+  }
+
+  private restartCore(): void {
+    this.nco.restart(this.cfg.carrierHz);
+    this.interp.restart();
+    this.eq.restart(this.cfg.eqLen >> 1, 1, 0);
+    this.timing.restart();
+    this.cd.restart();
+    this.due = this.halfPeriod;
+    this.parity = 0;
+    this.samples = 0;
+    this.symbols = 0;
+    this.carrierReported = false;
+    this.enterSearch();
+  }
+
+  /** Reset everything for a new burst. */
+  restart(): void {
+    this.restartCore();
+  }
+
+  private enterSearch(): void {
+    this.mode = Mode.Search;
+    this.feGain = 1;
+    this.fePower = 0;
+    this.rawPower = 0;
+    this.histRe.fill(0);
+    this.histIm.fill(0);
+    this.dRe.fill(0);
+    this.dIm.fill(0);
+    this.r2Re = this.r2Im = 0;
+    this.lastAlternation = -1e9;
+    this.timing.kp = 0.04;
+    this.timing.ki = 0;
+    this.timing.restart();
+    this.carrierOnSymbols = 0;
+    this.searchTimeoutReported = false;
+  }
+
+  /** MSE of equalized symbols relative to the mean constellation power (smoothed). */
+  mse(): number {
+    return this.mseAvg;
+  }
+
+  /** True while decoding data after a successful training. */
+  get trained(): boolean {
+    return this.mode === Mode.Data;
+  }
+
+  constellation(re: Float32Array, im: Float32Array): number {
+    const n = Math.min(re.length, im.length, this.cCount);
+    for (let i = 0; i < n; i++) {
+      const k = (this.cPos - n + i + CONST_POINTS) % CONST_POINTS;
+      re[i] = this.cRe[k]!;
+      im[i] = this.cIm[k]!;
+    }
+    return n;
+  }
+
+  /** Symbol-rate hooks for the subclass. */
+  /** Nearest constellation point to (zr, zi) into decRe/decIm; returns a code for onDataSymbol. */
+  protected abstract decide(zr: number, zi: number): number;
+  /** A data symbol decision (code from decide) to turn into bits. */
+  protected abstract onDataSymbol(code: number): void;
+  /** Called once when data begins (set descrambler and differential state). */
+  protected abstract beginData(): void;
+
+  fillin(n: number): void {
+    this.filling = true;
+    while (n > 0) {
+      const k = Math.min(n, this.zeros.length);
+      this.rx(this.zeros, 0, k);
+      n -= k;
+    }
+    this.filling = false;
+  }
+
+  rx(samples: Float32Array, offset = 0, length = samples.length - offset): void {
+    const end = offset + length;
+    for (let i = offset; i < end; i++) {
+      let x = samples[i]!;
+      if (!(x === x)) x = 0; // NaN guard: bad input must not poison the state
+      this.samples++;
+      if (!this.filling) {
+        const ev = this.cd.step(x);
+        if (ev > 0 && !this.carrierReported) {
+          this.carrierReported = true;
+          this.onStatus({ kind: 'carrier-up', sample: this.samples });
+        } else if (ev < 0) this.carrierLost();
+      }
+      this.nco.step();
+      this.interp.push(x * this.nco.cos, -x * this.nco.sin);
+      if ((this.due -= 1) <= 0) {
+        this.interp.read(-this.due);
+        this.due += this.halfPeriod;
+        this.halfSample(this.interp.outRe * this.feGain, this.interp.outIm * this.feGain);
+      }
+    }
+  }
+
+  private carrierLost(): void {
+    if (this.carrierReported) {
+      this.carrierReported = false;
+      this.onStatus({ kind: 'carrier-down', sample: this.samples });
+    }
+    if (this.mode === Mode.Train) this.onStatus({ kind: 'training-failed', sample: this.samples, reason: 'carrier lost during training' });
+    if (this.mode !== Mode.Search) this.enterSearch();
+  }
+
+  private halfSample(yr: number, yi: number): void {
+    this.eq.push(yr, yi);
+    if (this.parity === 0) {
+      this.parity = 1;
+      this.midRe = yr;
+      this.midIm = yi;
+      return;
+    }
+    this.parity = 0;
+    // timing: Gardner on the raw (unequalized) samples, normalised by the symbol power
+    const p = yr * yr + yi * yi;
+    // while searching the AGC holds the power at meanPower; after that the gain is frozen
+    if (this.mode === Mode.Search) this.fePower = this.cfg.meanPower;
+    else this.fePower += (p - this.fePower) * 0.03;
+    if (!this.filling && this.fePower > 0) {
+      const e = gardnerError(this.prevRe, this.prevIm, this.midRe, this.midIm, yr, yi) / (this.fePower + 1e-30);
+      const ec = e > 1 ? 1 : e < -1 ? -1 : e;
+      this.due += this.timing.update(ec) * this.sps;
+    }
+    this.prevRe = yr;
+    this.prevIm = yi;
+    this.symbols++;
+    if (this.mode === Mode.Search) this.searchSymbol(yr, yi);
+    else this.eqSymbol(p);
+  }
+
+  private searchSymbol(yr: number, yi: number): void {
+    // AGC towards the data power while searching, from the unscaled symbol power
+    const raw = (yr * yr + yi * yi) / (this.feGain * this.feGain);
+    // fast attack so a burst after silence is not blown up for long, slow decay
+    this.rawPower += (raw - this.rawPower) * (raw > this.rawPower ? 0.3 : 0.0625);
+    // floor: a baseband power of about -55 dBm0, so silence is not blown up to full scale
+    this.feGain = Math.sqrt(this.cfg.meanPower / Math.max(this.rawPower, RAW_POWER_FLOOR));
+    if (this.cd.on) this.carrierOnSymbols++;
+    else this.carrierOnSymbols = 0;
+    const W = this.cfg.window;
+    const H = HIST;
+    const pos = this.histPos === 0 ? H - 1 : this.histPos - 1;
+    this.histPos = pos;
+    const pr = this.histRe[pos + 1]!; // previous symbol (k-1)
+    const pi = this.histIm[pos + 1]!;
+    const qr = this.histRe[pos + 2]!; // k-2
+    const qi = this.histIm[pos + 2]!;
+    this.histRe[pos] = yr; this.histRe[pos + H] = yr;
+    this.histIm[pos] = yi; this.histIm[pos + H] = yi;
+    // phase-only statistics (unit phasors), so the onset of a burst or an impulse cannot
+    // dominate them: d = u[k] conj(u[k-1]), alternation: u[k] ~ u[k-2]
+    const m0 = Math.sqrt(yr * yr + yi * yi) + 1e-30;
+    const m1 = Math.sqrt(pr * pr + pi * pi) + 1e-30;
+    const m2 = Math.sqrt(qr * qr + qi * qi) + 1e-30;
+    const dr = (yr * pr + yi * pi) / (m0 * m1);
+    const di = (yi * pr - yr * pi) / (m0 * m1);
+    this.dRe[pos] = dr; this.dRe[pos + H] = dr;
+    this.dIm[pos] = di; this.dIm[pos + H] = di;
+    const a = 0.0625;
+    this.r2Re += a * ((yr * qr + yi * qi) / (m0 * m2) - this.r2Re);
+    this.r2Im += a * ((yi * qr - yr * qi) / (m0 * m2) - this.r2Im);
+    if (Math.hypot(this.r2Re, this.r2Im) > 0.7) this.lastAlternation = this.symbols;
+    // no training found for 3 s of carrier: say so once
+    if (!this.searchTimeoutReported && this.carrierOnSymbols > 3 * this.cfg.baud) {
+      this.searchTimeoutReported = true;
+      this.onStatus({ kind: 'training-failed', sample: this.samples, reason: 'no training sequence found' });
+    }
+    if (this.symbols - this.lastAlternation > W + 24) return;
+    // differential correlation with the template; newest d is at pos (template index W-1)
+    let sr = 0, si = 0, dn = 0;
+    const tr = this.tmplRe, ti = this.tmplIm;
+    for (let i = 0; i < W; i++) {
+      const k = pos + (W - 1 - i);
+      const xr = this.dRe[k]!, xi = this.dIm[k]!;
+      const er = tr[i]!, ei = ti[i]!;
+      sr += xr * er + xi * ei; // d * conj(e)
+      si += xi * er - xr * ei;
+      dn += xr * xr + xi * xi;
+    }
+    if (dn <= 0) return;
+    const c = sr / (Math.sqrt(dn) * this.tmplNorm);
+    if (c < 0.6) return;
+    this.align(Math.atan2(si, sr));
+  }
+
+  /** The newest symbol is training index cfg.anchor: fit phase and gain, start training. */
+  private align(freq: number): void {
+    const cfg = this.cfg;
+    const W = cfg.window;
+    const pos = this.histPos;
+    // rho = sum y_i conj(a_i) e^{-j freq (i - newest)}
+    let rr = 0, ri = 0, aa = 0;
+    for (let j = 0; j < W; j++) {
+      const yr = this.histRe[pos + j]!, yi = this.histIm[pos + j]!;
+      const k = cfg.anchor - j;
+      const ar = cfg.refRe[k]!, ai = cfg.refIm[k]!;
+      const c = Math.cos(freq * j), s = Math.sin(freq * j); // undo -j*freq lag: multiply by e^{+j freq j}
+      const ur = yr * c - yi * s, ui = yr * s + yi * c;
+      rr += ur * ar + ui * ai;
+      ri += ui * ar - ur * ai;
+      aa += ar * ar + ai * ai;
+    }
+    const gr = rr / aa, gi = ri / aa;
+    const g = Math.hypot(gr, gi);
+    if (!(g > 1e-12)) return;
+    const D = (cfg.eqLen >> 1) >> 1; // equalizer latency in symbols
+    this.eq.restartTaps(cfg.eqLen >> 1, 1 / g, 0);
+    this.freq = freq;
+    this.phase = Math.atan2(gi, gr) - D * freq;
+    this.trainIdx = cfg.anchor + 1 - D; // the first equalized symbol comes with the next input symbol
+    this.phase += freq;
+    this.mode = Mode.Train;
+    this.mseAcc = 0;
+    this.mseCount = 0;
+    this.trainErrors = 0;
+    this.trainChecked = 0;
+    this.timing.kp = 0.02;
+    this.timing.ki = 0.0004;
+    this.trainedPower = this.fePower;
+    this.symPower = this.fePower;
+    this.lowPowerCount = 0;
+    if (!this.carrierReported) {
+      this.carrierReported = true;
+      this.onStatus({ kind: 'carrier-up', sample: this.samples });
+    }
+    this.onStatus({ kind: 'training-in-progress', sample: this.samples });
+  }
+
+  private eqSymbol(p: number): void {
+    const cfg = this.cfg;
+    // signal loss: symbol power 10 dB under the trained level for 24 symbols
+    this.symPower += (p - this.symPower) * 0.1;
+    if (!this.filling && this.symPower < 0.1 * this.trainedPower) {
+      if (++this.lowPowerCount > 24) {
+        this.carrierLost();
+        return;
+      }
+    } else this.lowPowerCount = 0;
+
+    this.eq.output();
+    const c = Math.cos(this.phase), s = Math.sin(this.phase);
+    // derotate: z = eq * e^{-j phase}
+    const er = this.eq.outRe, ei = this.eq.outIm;
+    const zr = er * c + ei * s;
+    const zi = ei * c - er * s;
+    this.cRe[this.cPos] = zr;
+    this.cIm[this.cPos] = zi;
+    this.cPos = (this.cPos + 1) % CONST_POINTS;
+    if (this.cCount < CONST_POINTS) this.cCount++;
+
+    const code = this.decide(zr, zi);
+    let wr: number, wi: number; // wanted symbol
+    const idx = this.trainIdx;
+    const training = this.mode === Mode.Train;
+    if (training && idx >= 0 && idx < cfg.dataStart) {
+      wr = cfg.refRe[idx]!;
+      wi = cfg.refIm[idx]!;
+      this.trainChecked++;
+      if (Math.abs(wr - this.decRe) + Math.abs(wi - this.decIm) > 1e-6) this.trainErrors++;
+    } else {
+      wr = this.decRe;
+      wi = this.decIm;
+    }
+    const xr = wr - zr, xi = wi - zi;
+    const err2 = xr * xr + xi * xi;
+    this.mseAvg += (err2 / cfg.meanPower - this.mseAvg) * (training ? 0.05 : 0.01);
+    if (!this.filling) {
+      // equalizer error rotated back into the equalizer's frame
+      const mu = training ? (this.trainIdx - cfg.anchor < 128 ? 0.15 : 0.05) : 0.02;
+      this.eq.update(xr * c - xi * s, xi * c + xr * s, mu);
+      // carrier loop: phase error = angle(z * conj(w))
+      const pe = Math.atan2(zi * wr - zr * wi, zr * wr + zi * wi);
+      const kp = training ? 0.1 : 0.05;
+      const ki = training ? 0.004 : 0.001;
+      this.freq += ki * pe;
+      this.phase += this.freq + kp * pe;
+    } else this.phase += this.freq;
+    if (this.phase > Math.PI) this.phase -= 2 * Math.PI;
+    else if (this.phase < -Math.PI) this.phase += 2 * Math.PI;
+    if ((this.symbols & 255) === 0) this.eq.refreshEnergy();
+
+    if (training) {
+      if (idx >= cfg.dataStart - 64 && idx < cfg.dataStart) {
+        this.mseAcc += err2 / cfg.meanPower;
+        this.mseCount++;
+      }
+      this.trainIdx++;
+      if (this.trainIdx === cfg.dataStart) this.endTraining();
+      return;
+    }
+    this.onDataSymbol(code);
+  }
+
+  private endTraining(): void {
+    const mse = this.mseCount > 0 ? this.mseAcc / this.mseCount : 1;
+    const ser = this.trainChecked > 0 ? this.trainErrors / this.trainChecked : 1;
+    if (mse > this.cfg.maxTrainMse || ser > 0.2) {
+      const reason = ser > 0.2
+        ? `training sequence mismatch (${(100 * ser).toFixed(0)}% symbols wrong)`
+        : `equalizer did not converge (MSE ${mse.toFixed(3)})`;
+      this.onStatus({ kind: 'training-failed', sample: this.samples, reason });
+      this.enterSearch();
+      return;
+    }
+    this.mode = Mode.Data;
+    this.timing.kp = 0.01;
+    this.timing.ki = 0.0001;
+    this.trainedPower = this.symPower;
+    this.beginData();
+    this.onStatus({ kind: 'training-succeeded', sample: this.samples });
+  }
+}

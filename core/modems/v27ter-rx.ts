@@ -1,0 +1,89 @@
+/**
+ * V.27ter receiver (4800 bit/s 8-phase at 1600 baud, 2400 bit/s 4-phase at 1200 baud, 1800 Hz).
+ * Signal processing and the training search are in qam-rx-common.ts; this file gives the
+ * training reference (segments 2-5 exactly as sent, long or short train), 8-PSK decisions,
+ * differential decoding and the 1 + x^-6 + x^-7 descrambler with V.27ter's pattern guard,
+ * started from the transmitter's exact state at the end of the training.
+ */
+import { QamReceiverBase } from './qam-rx-common';
+import { V27terScrambler } from './scrambler';
+import type { PutBit, StatusHandler } from './types';
+import {
+  V27_PHASE_STEPS_2, V27_PHASE_STEPS_3, V27_POINTS_IM, V27_POINTS_RE, v27terTrainingSequence,
+  type V27terRate, type V27terTraining,
+} from './v27ter-tx';
+
+const INV3 = new Int8Array(8);
+V27_PHASE_STEPS_3.forEach((step, bits) => { INV3[step] = bits; });
+const INV2 = new Int8Array(8);
+V27_PHASE_STEPS_2.forEach((step, bits) => { INV2[step] = bits; });
+for (let s = 1; s < 8; s += 2) INV2[s] = INV2[(s + 1) & 7]!;
+
+const OCT = 4 / Math.PI;
+
+export interface V27terRxOptions {
+  shortTrain?: boolean;
+}
+
+export class V27terReceiver extends QamReceiverBase {
+  readonly rate: V27terRate;
+  private readonly training: V27terTraining;
+  private readonly descrambler = new V27terScrambler();
+  private prevState = 0;
+
+  constructor(rate: V27terRate, putBit: PutBit, onStatus: StatusHandler, opts: V27terRxOptions = {}) {
+    if (rate !== 4800 && rate !== 2400) throw new Error(`V.27ter: unsupported rate ${rate}`);
+    const t = v27terTrainingSequence(rate, opts.shortTrain ?? false);
+    const re = new Float64Array(t.end);
+    const im = new Float64Array(t.end);
+    for (let i = 0; i < t.end; i++) {
+      const s = t.states[i]!;
+      if (s >= 0) { re[i] = V27_POINTS_RE[s]!; im[i] = V27_POINTS_IM[s]!; }
+    }
+    super(
+      {
+        carrierHz: 1800, baud: rate === 4800 ? 1600 : 1200, beta: 0.5, spanSymbols: 8, eqLen: 33,
+        meanPower: 2, refRe: re, refIm: im, dataStart: t.end, anchor: t.seg4 + 27, window: 32, maxTrainMse: 0.5,
+      },
+      putBit,
+      onStatus,
+    );
+    this.rate = rate;
+    this.training = t;
+  }
+
+  protected decide(zr: number, zi: number): number {
+    let a = Math.atan2(zi, zr) * OCT; // in 45 degree units
+    let s: number;
+    if (this.rate === 4800) s = Math.round(a) & 7;
+    else {
+      a *= 0.5;
+      s = (Math.round(a) * 2) & 7;
+    }
+    this.decRe = V27_POINTS_RE[s]!;
+    this.decIm = V27_POINTS_IM[s]!;
+    return s;
+  }
+
+  protected beginData(): void {
+    this.descrambler.reg = this.training.scramblerReg;
+    this.descrambler.count = this.training.scramblerCount;
+    this.prevState = this.training.state;
+  }
+
+  protected onDataSymbol(code: number): void {
+    const step = (code - this.prevState) & 7;
+    this.prevState = code;
+    const d = this.descrambler;
+    if (this.rate === 4800) {
+      const b = INV3[step]!;
+      this.putBit(d.descramble(b >> 2));
+      this.putBit(d.descramble(b >> 1));
+      this.putBit(d.descramble(b));
+    } else {
+      const b = INV2[step]!;
+      this.putBit(d.descramble(b >> 1));
+      this.putBit(d.descramble(b));
+    }
+  }
+}
