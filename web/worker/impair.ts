@@ -1,7 +1,7 @@
 /**
  * What the loopback line does to the audio a tab hears: gain and white Gaussian noise at a level
- * in dBm0 (core/dsp/level.ts convention). A frequency offset needs the Hilbert-transform line
- * model of core/line; until that lands a non-zero offset is ignored (and said so in the page).
+ * in dBm0 (core/dsp/level.ts convention), from a seeded generator so a run repeats exactly.
+ * (A frequency offset needs core/line's Hilbert-transform model; the page does not offer it yet.)
  */
 import type { LineSettings } from '../api';
 import { meanSquareForDbm0 } from '../../core/dsp/level';
