@@ -14,7 +14,7 @@
  * order, into the story: indicator/data events, HDLC frames (octets bit-reversed back from
  * T.38's line order, FCS not included — T.38 carries only the FCS verdict) and non-ECM page
  * data (also bit-reversed, so bit 0 of each octet is the first bit on the line, as the modem
- * receivers pack it).
+ * receivers pack it), marked 'tcf' when it follows the same side's DCS, else 'page'.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -468,6 +468,8 @@ export interface T38HdlcFrame {
 }
 
 export interface T38PageData {
+  /** 'tcf' when the burst follows a DCS from the same side (the training check), else 'page'. */
+  kind: 'tcf' | 'page';
   t: number;
   /** Time of the last octets. */
   tEnd: number;
@@ -493,6 +495,7 @@ export class T38Assembler {
   private pageEnd = 0;
   private pageType: T38DataType = 'v21';
   private pageMissing = 0;
+  private afterDcs = false; // the last frame this side sent was DCS: its next non-ECM burst is TCF
 
   constructor(readonly direction: string) {}
 
@@ -569,6 +572,7 @@ export class T38Assembler {
     if (!this.frame.length) { this.frameMissing = false; return; }
     const p = this.frameMissing ? 'data-missing' : problem;
     const fr: T38HdlcFrame = { t: this.frameT, direction: this.direction, dataType: this.frameType, bytes: Uint8Array.from(this.frame), fcsOk: !p };
+    if (fr.bytes.length >= 3) this.afterDcs = (fr.bytes[2]! & 0xfe) === 0x82; // DCS, with or without the X bit
     if (p) fr.problem = p;
     this.hdlcFrames.push(fr);
     this.frame = [];
@@ -581,7 +585,9 @@ export class T38Assembler {
     const bytes = new Uint8Array(total);
     let o = 0;
     for (const x of this.page) { bytes.set(x, o); o += x.length; }
-    this.pageData.push({ t: this.pageT, tEnd: this.pageEnd, direction: this.direction, dataType: this.pageType, bytes, missingPackets: this.pageMissing });
+    const kind = this.afterDcs ? 'tcf' : 'page';
+    this.afterDcs = false;
+    this.pageData.push({ kind, t: this.pageT, tEnd: this.pageEnd, direction: this.direction, dataType: this.pageType, bytes, missingPackets: this.pageMissing });
     this.page = [];
     this.pageMissing = 0;
   }
