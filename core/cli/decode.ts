@@ -1,12 +1,102 @@
+/**
+ * `webfax decode RECORDING [--out DIR] [--json]`: the T.30 story of a fax call recording.
+ * Input: WAV (any PCM/float/G.711 format, rate, channel count), headerless raw audio (.raw/.s16,
+ * .ul/.ulaw, .al/.alaw; --rate and --encoding override), or a pcap/pcapng capture (each RTP
+ * direction becomes a channel; T.38 HDLC frames are added as they are). Prints the frame-by-frame
+ * report; --json prints report.json to stdout instead; --out DIR writes DIR/report.json.
+ * Bad input ends with a one-line error (thrown, main prints it) and a non-zero exit.
+ */
+import { readFileSync, mkdirSync, writeFileSync, statSync } from 'node:fs';
+import { join, basename } from 'node:path';
 import type { Command } from './command';
+import { parseArgs, stringOption, flagOption, numberOption, UsageError } from './args';
+import { parseWav, looksLikeWav, WavError } from '../formats/wav';
+import { decodeRawAudio, rawEncodingFromName, type RawEncoding } from '../formats/raw-audio';
+import { isCapture, decodeCapture } from '../decode/capture';
+import { analyseRecording } from '../decode/recording';
+import { formatReport, type DecodeReport } from '../decode/report';
+
+const options = {
+  out: { value: true, help: 'write report.json (and later pages) into DIR' },
+  json: { value: false, help: 'print the report as JSON instead of text' },
+  rate: { value: true, help: 'sample rate of headerless raw audio (default 8000)' },
+  encoding: { value: true, help: 'raw audio encoding: s16le, ulaw or alaw (default from the extension)' },
+  lenient: { value: false, help: 'decode a WAV whose data chunk is cut short instead of failing' },
+};
+
+function readInput(path: string): Uint8Array {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new Error(`cannot read ${path}: no such file`);
+  }
+  if (st.isDirectory()) throw new Error(`${path} is a directory, not a recording`);
+  return new Uint8Array(readFileSync(path));
+}
+
+/** Decode any supported input file into a report. Throws Error with a one-line message on bad input. */
+export function decodeFile(path: string, bytes: Uint8Array, o: { rate?: number; encoding?: RawEncoding; lenient?: boolean; onProgress?: (f: number) => void } = {}): DecodeReport {
+  const file = basename(path);
+  if (bytes.length === 0) throw new Error(`${file}: empty file`);
+  if (isCapture(bytes)) {
+    const cap = decodeCapture(bytes);
+    const chans = cap.audioChannels;
+    const frames = cap.t38.hdlcFrames;
+    if (chans.length === 0 && frames.length === 0) {
+      throw new Error(`${file}: the capture holds no G.711 RTP audio and no T.38 fax data${cap.warnings.length ? ` (${cap.warnings[0]})` : ''}`);
+    }
+    const extend = (b: import('../decode/report').ReportBuilder) => {
+      for (const f of frames) b.addFrame(f.bytes, f.fcsOk, f.t, f.t, -1, `T.38 ${f.direction}`);
+    };
+    if (chans.length === 0) {
+      return analyseRecording([new Float32Array(0)], 8000, { file, labels: ['(no audio)'], warnings: cap.warnings, extend });
+    }
+    return analyseRecording(chans.map((c) => c.samples), 8000, {
+      file, offsets: chans.map((c) => c.startTime), labels: chans.map((c) => c.label), warnings: cap.warnings, extend, onProgress: o.onProgress,
+    });
+  }
+  const enc = o.encoding ?? rawEncodingFromName(path);
+  if (looksLikeWav(bytes) || !enc) {
+    try {
+      const w = parseWav(bytes, { lenient: o.lenient });
+      return analyseRecording(w.channels, w.sampleRate, { file, warnings: w.warnings, onProgress: o.onProgress });
+    } catch (e) {
+      if (e instanceof WavError) {
+        const hint = looksLikeWav(bytes) ? '' : ' (give --encoding for headerless audio)';
+        throw new Error(`${file}: ${e.message}${hint}`);
+      }
+      throw e;
+    }
+  }
+  const raw = decodeRawAudio(bytes, { encoding: enc, sampleRate: o.rate });
+  if (raw.samples.length === 0) throw new Error(`${file}: no audio samples`);
+  return analyseRecording([raw.samples], raw.sampleRate, { file, warnings: raw.warnings, onProgress: o.onProgress });
+}
 
 export const decodeCommand: Command = {
   name: 'decode',
-  summary: 'Decode a fax call recording (WAV) or capture into its T.30 story and pages',
-  usage: 'decode RECORDING [--out DIR] [--json]',
-  options: {},
-  async run() {
-    console.error('webfax decode: not implemented yet');
-    return 1;
+  summary: 'Decode a fax call recording (WAV/raw) or capture (pcap) into its T.30 story',
+  usage: 'decode RECORDING [--out DIR] [--json] [--rate HZ] [--encoding s16le|ulaw|alaw] [--lenient]',
+  options,
+  async run(argv) {
+    const args = parseArgs(argv, options);
+    if (args.positionals.length !== 1) throw new UsageError('give exactly one recording');
+    const path = args.positionals[0]!;
+    const encRaw = stringOption(args, 'encoding');
+    if (encRaw !== undefined && !['s16le', 'ulaw', 'alaw'].includes(encRaw)) throw new UsageError(`--encoding must be s16le, ulaw or alaw, got "${encRaw}"`);
+    const rate = numberOption(args, 'rate', 8000);
+    const report = decodeFile(path, readInput(path), {
+      rate, encoding: encRaw as RawEncoding | undefined, lenient: flagOption(args, 'lenient'),
+    });
+    const json = JSON.stringify(report, null, 2);
+    const out = stringOption(args, 'out');
+    if (out) {
+      mkdirSync(out, { recursive: true });
+      writeFileSync(join(out, 'report.json'), json + '\n');
+    }
+    if (flagOption(args, 'json')) console.log(json);
+    else console.log(formatReport(report));
+    return 0;
   },
 };

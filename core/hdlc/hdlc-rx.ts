@@ -27,10 +27,19 @@ export interface HdlcRxOptions {
   minBytes?: number;
   /** Consecutive flags that count as framing acquired. Default 2. */
   syncFlags?: number;
+  /**
+   * Report frames only after framing was acquired (`syncFlags` flags in a row since the last
+   * abort). A recording analyser sets this so a V.21 demodulator listening to a fast modem's
+   * signal cannot turn random bits into frames. Default false.
+   */
+  requireFraming?: boolean;
 }
 
-/** Called for every frame: `frame` is a fresh copy without the FCS; `bit` is the bit index of its closing flag. */
-export type FrameHandler = (frame: Uint8Array, fcsOk: boolean, bit: number) => void;
+/**
+ * Called for every frame: `frame` is a fresh copy without the FCS; `bit` is the bit index (in
+ * `bitCount` terms) of the end of its closing flag, `startBit` that of its first bit.
+ */
+export type FrameHandler = (frame: Uint8Array, fcsOk: boolean, bit: number, startBit: number) => void;
 
 export class HdlcRx {
   private maxBytes = 400;
@@ -43,6 +52,8 @@ export class HdlcRx {
   private flagRun = 0;
   private framingReported = false;
   private overflow = false;
+  private requireFraming = false;
+  private startBit = 0;
   /** Bits fed since the last restart (a clock in bits). */
   bitCount = 0;
 
@@ -58,6 +69,8 @@ export class HdlcRx {
     this.maxBytes = Math.max(3, opts.maxBytes ?? 400);
     this.minBytes = Math.max(3, opts.minBytes ?? 5);
     this.syncFlags = Math.max(1, opts.syncFlags ?? 2);
+    this.requireFraming = opts.requireFraming ?? false;
+    this.startBit = 0;
     if (this.buf.length < this.maxBytes + 1) this.buf = new Uint8Array(this.maxBytes + 1);
     this.nbits = 0;
     this.ones = 0;
@@ -119,16 +132,17 @@ export class HdlcRx {
           this.onEvent({ kind: 'bad-frame', bit: this.bitCount, reason: 'not-octets', bits });
         } else if (bits >> 3 < this.minBytes) {
           this.onEvent({ kind: 'bad-frame', bit: this.bitCount, reason: 'short', bits });
-        } else {
+        } else if (!this.requireFraming || this.framingReported) {
           const len = bits >> 3;
           const ok = checkFcs(this.buf, 0, len);
-          this.onFrame(this.buf.slice(0, len - 2), ok, this.bitCount);
+          this.onFrame(this.buf.slice(0, len - 2), ok, this.bitCount, this.startBit);
         }
       }
     }
     this.inSync = true;
     this.overflow = false;
     this.nbits = 0;
+    this.startBit = this.bitCount;
     this.flagRun++;
     if (this.flagRun >= this.syncFlags && !this.framingReported) {
       this.framingReported = true;

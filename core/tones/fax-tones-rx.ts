@@ -3,7 +3,8 @@
  *
  * How: audio is cut into 10 ms blocks (80 samples, so each tone sits on a 100 Hz bin centre); per
  * block, Goertzel filters give the power at 1100 and 2100 Hz, compared with the block's total
- * power. A block "has" a tone when the tone holds most of the block's energy (a pure tone, not
+ * power less the other tone's (a line tap can carry CNG and CED at the same time). A block "has"
+ * a tone when the tone holds most of that energy (a pure tone, not
  * speech or the two-tone V.21 FSK, whose 1650/1850 Hz are 2.5+ bins away) and its level is above
  * -45 dBm0 (so -43 dBm0 tones pass). A tone is reported once it has lasted its minimum time (CNG
  * 0.35 s, CED 0.5 s), with its start; its end comes at the first 3 blocks without it.
@@ -39,7 +40,8 @@ export class FaxToneDetector {
   private readonly runBlocks = new Int32Array(2);
   private readonly missBlocks = new Int32Array(2);
   private readonly reported = new Uint8Array(2);
-  private readonly lastOn = new Float64Array(2); // end sample of the last block with the tone
+  private readonly lastOn = new Float64Array(2);
+  private readonly tonePower = new Float64Array(2); // end sample of the last block with the tone
   /** Samples consumed since restart. */
   sample = 0;
 
@@ -98,13 +100,17 @@ export class FaxToneDetector {
   private block(): void {
     const ms = this.energy / BLOCK;
     const blockStart = this.sample - BLOCK;
+    const p = this.tonePower;
     for (let k = 0; k < 2; k++) {
       const a = this.s1[k]!, b = this.s2[k]!;
       // Goertzel power, scaled so a pure tone reads its own mean square.
-      const p = ((a * a + b * b - COEF[k]! * a * b) * 2) / (BLOCK * BLOCK);
+      p[k] = ((a * a + b * b - COEF[k]! * a * b) * 2) / (BLOCK * BLOCK);
       this.s1[k] = 0;
       this.s2[k] = 0;
-      const on = p > this.minMs && p > this.purity * ms;
+    }
+    for (let k = 0; k < 2; k++) {
+      // Purity against what the other tone does not explain: a line tap may carry CNG and CED at once.
+      const on = p[k]! > this.minMs && p[k]! > this.purity * Math.max(0, ms - p[1 - k]!);
       if (on) {
         if (this.runStart[k]! < 0) {
           this.runStart[k] = blockStart;

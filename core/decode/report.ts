@@ -1,0 +1,222 @@
+/**
+ * The decode report: what `webfax decode` prints and writes as report.json, built from the
+ * analyser's events. Times are seconds from the start of the file. Frames carry their FCF name,
+ * final bit, FCS verdict, hex, and their fields in words (describeFrame) plus key values.
+ */
+import { describeFrame, frameFields, parseFrame } from '../t30/frames';
+import type { AnalyserEvent } from './analyser';
+
+export interface ReportTone {
+  kind: 'CNG' | 'CED';
+  start: number;
+  end: number;
+  channel: number;
+}
+
+export interface ReportFrame {
+  /** Start of the frame on the line (first bit after the opening flag), s. */
+  t: number;
+  /** End of the closing flag, s. */
+  end: number;
+  channel: number;
+  /** 'calling->called', 'called->calling' or 'unknown'. */
+  direction: string;
+  name: string;
+  longName: string;
+  final: boolean;
+  fcsOk: boolean;
+  addressOk: boolean;
+  controlOk: boolean;
+  hex: string;
+  /** The frame in words, one line per field. */
+  fields: string[];
+  /** Key values (ident, modem, bitRate, page, ...). */
+  values: Record<string, unknown>;
+}
+
+export interface ReportBurst {
+  modem: string;
+  bitRate: number;
+  start: number;
+  end: number;
+  channel: number;
+  training: string;
+}
+
+export interface ReportPage {
+  number: number;
+  rows: number;
+  badRows: number;
+  file?: string;
+}
+
+export interface DecodeReport {
+  file: string;
+  sampleRate: number;
+  channels: number;
+  channelLabels: string[];
+  duration: number;
+  tones: ReportTone[];
+  frames: ReportFrame[];
+  bursts: ReportBurst[];
+  pages: ReportPage[];
+  summary: {
+    frames: number;
+    badFcs: number;
+    ids: { csi?: string; tsi?: string; cig?: string };
+    modem?: string;
+    bitRate?: number;
+    ecm?: boolean;
+    verdict: string;
+  };
+  warnings: string[];
+}
+
+function toHex(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
+}
+
+/** Collects analyser events into a report. */
+export class ReportBuilder {
+  readonly tones: ReportTone[] = [];
+  readonly frames: ReportFrame[] = [];
+  readonly bursts: ReportBurst[] = [];
+  readonly pages: ReportPage[] = [];
+  readonly warnings: string[] = [];
+
+  /** Seconds added to each channel's times (captures: when the stream started). */
+  offsets: number[] = [];
+  /** Names of the channels ("left", "10.0.0.1:4000->10.0.0.2:5000 PCMA", ...). */
+  channelLabels: string[] = [];
+
+  constructor(private readonly rate = 8000) {}
+
+  private sec(channel: number, sample: number): number {
+    return round(sample / this.rate + (this.offsets[channel] ?? 0));
+  }
+
+  readonly onEvent = (e: AnalyserEvent): void => {
+    switch (e.kind) {
+      case 'tone':
+        this.tones.push({ kind: e.tone, start: this.sec(e.channel, e.start), end: this.sec(e.channel, e.end), channel: e.channel });
+        break;
+      case 'frame':
+        this.addFrame(e.bytes, e.fcsOk, this.sec(e.channel, e.start), this.sec(e.channel, e.end), e.channel);
+        break;
+      default:
+        break;
+    }
+  };
+
+  /** Add a frame heard some other way (a T.38 capture's HDLC data), times in seconds. */
+  addFrame(bytes: Uint8Array, fcsOk: boolean, t: number, end: number, channel: number, source?: string): void {
+    const p = parseFrame(bytes);
+    const d = describeFrame(bytes);
+    const values = frameFields(bytes);
+    delete values.text;
+    if (source) values.source = source;
+    this.frames.push({
+      t: round(t), end: round(end), channel,
+      direction: p.fromCaller === null ? 'unknown' : p.fromCaller ? 'calling->called' : 'called->calling',
+      name: d.name, longName: d.longName, final: p.final, fcsOk,
+      addressOk: p.addressOk, controlOk: p.controlOk, hex: toHex(bytes), fields: d.fields, values,
+    });
+  }
+
+  build(file: string, sampleRate: number, channels: number, samples: number): DecodeReport {
+    const tones = [...this.tones].sort((a, b) => a.start - b.start);
+    const frames = [...this.frames].sort((a, b) => a.t - b.t);
+    const ids: DecodeReport['summary']['ids'] = {};
+    let modem: string | undefined, bitRate: number | undefined, ecm: boolean | undefined;
+    for (const f of frames) {
+      if (!f.fcsOk) continue;
+      if (f.name === 'CSI') ids.csi = f.values.ident as string;
+      if (f.name === 'TSI') ids.tsi = f.values.ident as string;
+      if (f.name === 'CIG') ids.cig = f.values.ident as string;
+      if (f.name === 'DCS') { modem = f.values.modem as string; bitRate = f.values.bitRate as number; ecm = f.values.ecm as boolean; }
+    }
+    const badFcs = frames.filter((f) => !f.fcsOk).length;
+    return {
+      file, sampleRate, channels, channelLabels: this.channelLabels, duration: round(samples / this.rate), tones, frames,
+      bursts: this.bursts, pages: this.pages,
+      summary: { frames: frames.length, badFcs, ids, modem, bitRate, ecm, verdict: verdict(frames, modem, bitRate) },
+      warnings: this.warnings,
+    };
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** One paragraph saying how the call went, from the control frames. */
+function verdict(frames: ReportFrame[], modem?: string, bitRate?: number): string {
+  const good = frames.filter((f) => f.fcsOk);
+  if (good.length === 0) return frames.length ? 'Only damaged V.21 frames were heard; no T.30 exchange could be read.' : 'No fax control frames were found in this recording.';
+  const parts: string[] = [];
+  const names = good.map((f) => f.name);
+  const dcsCount = names.filter((n) => n === 'DCS').length;
+  const ftt = names.filter((n) => n === 'FTT').length;
+  if (dcsCount) parts.push(`The sender commanded ${modem} ${bitRate} bit/s${dcsCount > 1 ? ` (after ${dcsCount} DCS` + (ftt ? `, ${ftt} FTT)` : ')') : ''}.`);
+  else if (names.includes('DIS')) parts.push('The answering machine announced its capabilities (DIS) but no DCS was heard.');
+  const mcf = names.filter((n) => n === 'MCF').length;
+  const rtn = names.filter((n) => n === 'RTN').length;
+  const ppr = names.filter((n) => n === 'PPR').length;
+  const pages = names.filter((n) => n === 'MPS' || n === 'EOP' || n === 'EOM').length;
+  const pps = good.filter((f) => f.name === 'PPS' && f.values.postMessage && f.values.postMessage !== 'NULL').length;
+  if (pages + pps) parts.push(`${pages + pps} end-of-page signal(s), ${mcf} confirmed (MCF)${rtn ? `, ${rtn} rejected (RTN)` : ''}${ppr ? `, ${ppr} ECM repeat request(s) (PPR)` : ''}.`);
+  if (names.includes('DCN')) parts.push(names.includes('EOP') || good.some((f) => f.values.postMessage === 'EOP') ? 'The call ended normally with EOP and DCN.' : 'The call was disconnected (DCN) before an EOP.');
+  else parts.push('No DCN was heard: the recording may end before the call did.');
+  const bad = frames.length - good.length;
+  if (bad) parts.push(`${bad} frame(s) had a bad FCS.`);
+  return parts.join(' ');
+}
+
+/** The report as text, frame by frame in the seed 003 style, tones interleaved by time. */
+export function formatReport(r: DecodeReport): string {
+  const lines: string[] = [];
+  lines.push(`Recording: ${r.file}`);
+  lines.push(`  ${r.sampleRate} Hz, ${r.channels === 1 ? 'mono (line tap: both directions)' : `${r.channels} channels (one direction each)`}, ${r.duration.toFixed(2)} s`);
+  r.channelLabels.forEach((l, i) => lines.push(`  channel ${i}: ${l}`));
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  type Item = { t: number; text: string[] };
+  const items: Item[] = [];
+  for (const t of r.tones) {
+    items.push({ t: t.start, text: [`${fmtT(t.start)}  ${t.kind} tone (${t.kind === 'CNG' ? '1100' : '2100'} Hz) until ${t.end.toFixed(3)} s, ${(t.end - t.start).toFixed(2)} s${r.channels > 1 ? `, channel ${t.channel}` : ''}`] });
+  }
+  for (const b of r.bursts) {
+    items.push({ t: b.start, text: [`${fmtT(b.start)}  ${b.modem} ${b.bitRate} bit/s burst until ${b.end.toFixed(3)} s, training ${b.training}`] });
+  }
+  let msg = 0;
+  let frameNo = 0;
+  let inMessage = false;
+  for (const f of r.frames) {
+    const text: string[] = [];
+    if (!inMessage) {
+      msg++;
+      frameNo = 0;
+      text.push(`${fmtT(f.t)}  FAX control message #${msg}${r.channels > 1 ? ` (channel ${f.channel})` : ''}`);
+    }
+    frameNo++;
+    text.push(`    Frame #${frameNo} at ${f.t.toFixed(3)} s: ${f.name} - ${f.longName}${f.fcsOk ? '' : '  ** BAD FCS **'}`);
+    for (const l of f.fields) text.push(`      ${l}`);
+    text.push(`      ${f.fcsOk ? 'Normal frame termination (FCS OK)' : 'Frame check sequence error'}  [${f.hex.length > 64 ? f.hex.slice(0, 64) + '...' : f.hex}]`);
+    inMessage = !f.final;
+    items.push({ t: f.t, text });
+  }
+  items.sort((a, b) => a.t - b.t);
+  for (const it of items) lines.push(...it.text);
+  lines.push('');
+  lines.push(`Summary: ${r.summary.frames} frame(s), ${r.summary.badFcs} with bad FCS` +
+    (r.summary.ids.csi !== undefined ? `; CSI "${r.summary.ids.csi}"` : '') +
+    (r.summary.ids.tsi !== undefined ? `; TSI "${r.summary.ids.tsi}"` : '') +
+    (r.summary.modem ? `; ${r.summary.modem} ${r.summary.bitRate} bit/s${r.summary.ecm ? ', ECM' : ''}` : ''));
+  lines.push(`Verdict: ${r.summary.verdict}`);
+  return lines.join('\n');
+}
+
+function fmtT(t: number): string {
+  return `[${t.toFixed(3).padStart(8)} s]`;
+}
