@@ -46,12 +46,16 @@ const ABCD: Int8Array = V17_ABCD;
 const T = 10 / 3; // samples per symbol
 const HALF_T = 5 / 3;
 const BLOCK = 80; // search block: 24 symbols, bins 6/18/30 are 600/1800/3000 Hz
-const M = 128; // baseband ring length
+const M = 256; // baseband ring length
 const NPRE = 8; // equalizer taps (T/2) ahead of the centre
 const NPOST = 16;
 const NEQ = NPRE + 1 + NPOST;
 const CDBA_MATCH = 16; // symbols matched to find the start of segment 2
 const CONSTELLATION_KEEP = 256;
+const LOOKAHEAD = 80; // samples the matched filter runs behind the input, for the level-step fix
+const WIN = 32; // level-step power window, samples
+const STEP_UP = 2.8; // +4.5 dB
+const STEP_DOWN = 0.35; // -4.5 dB
 const M_RE = -2; // m = (A + B) / 2
 const M_IM = -4;
 const M_ABS = Math.sqrt(20);
@@ -110,6 +114,13 @@ export class V17Receiver implements ModemReceiver {
   private lowCount = 0;
   private floorPower = 0;
   private frozen = false;
+  private inGain = 1;
+  private readonly win = new Float32Array(WIN);
+  private winSum = 0;
+  private refLevel = 1;
+  private stepPending = false;
+  private stepStart = 0;
+  private stepCount = 0;
 
   // Search.
   private readonly acc = new Float64Array(6);
@@ -146,6 +157,7 @@ export class V17Receiver implements ModemReceiver {
   private tInt = 0;
   private tKp = 0;
   private tKi = 0;
+  private timingOn = false;
   // Carrier loop.
   private psi = 0;
   private freq = 0; // rad per symbol
@@ -280,8 +292,9 @@ export class V17Receiver implements ModemReceiver {
     const n = this.n;
     const ci = n % 40;
     const w = n & (M - 1);
-    const re = x * COS40[ci]!;
-    const im = -x * SIN40[ci]!;
+    const xs = x * this.inGain;
+    const re = xs * COS40[ci]!;
+    const im = -xs * SIN40[ci]!;
     this.bbRe[w] = re; this.bbRe[w + M] = re;
     this.bbIm[w] = im; this.bbIm[w + M] = im;
     if (!this.frozen) {
@@ -291,9 +304,59 @@ export class V17Receiver implements ModemReceiver {
     if (this.stage === Stage.Search) {
       this.search(x, n);
     } else {
-      while (this.tau + RX_HALF + 1 <= n && !this.searching()) this.halfSymbol();
+      if (!this.frozen) this.levelStep(xs * xs, n);
+      while (this.tau + RX_HALF + 1 + LOOKAHEAD <= n && !this.searching()) this.halfSymbol();
     }
     this.n = n + 1;
+  }
+
+  /**
+   * Sudden level changes (a line switching gain): a WIN-sample power window leaving +-4.5 dB of
+   * the reference for WIN samples more is a step. Its start is estimated from when the window crossed
+   * the threshold, and the not yet filtered samples since then are rescaled (the filter runs
+   * LOOKAHEAD samples behind), so symbols after the step are seen at the right level at once.
+   */
+  private levelStep(p: number, n: number): void {
+    const j = n & (WIN - 1);
+    this.winSum += p - this.win[j]!;
+    this.win[j] = p;
+    const ratio = this.winSum / WIN / this.refLevel;
+    const out = ratio > STEP_UP || ratio < STEP_DOWN;
+    if (!this.stepPending) {
+      if (out) { this.stepPending = true; this.stepStart = n; this.stepCount = 0; }
+      else if (this.stage === Stage.Data) this.refLevel += (ratio * this.refLevel - this.refLevel) * (1 / 4096);
+      return;
+    }
+    if (!out) { this.stepPending = false; return; }
+    if (++this.stepCount < WIN) return;
+    // The window now holds only post-step samples: ratio is the step.
+    const thr = ratio > 1 ? STEP_UP : STEP_DOWN;
+    let k = Math.round((WIN * (thr - 1)) / (ratio - 1));
+    if (k < 0) k = 0; else if (k > WIN) k = WIN;
+    // Refine the start: the minimum (up step) / maximum (down step) of the running sum of
+    // (power - threshold) across the window where the crossing happened.
+    const theta = this.refLevel * Math.sqrt(ratio);
+    const lo = this.stepStart - WIN - 8;
+    const hi = this.stepStart + 8;
+    let cum = 0;
+    let best = 0;
+    let from = this.stepStart - k;
+    for (let t = lo; t <= hi; t++) {
+      const i = t & (M - 1);
+      cum += this.bbRe[i]! * this.bbRe[i]! + this.bbIm[i]! * this.bbIm[i]! - theta;
+      if (ratio > 1 ? cum < best : cum > best) { best = cum; from = t + 1; }
+    }
+    const corr = 1 / Math.sqrt(ratio);
+    for (let t = Math.max(from, n - LOOKAHEAD - 8); t <= n; t++) {
+      const i = t & (M - 1);
+      this.bbRe[i]! *= corr; this.bbIm[i]! *= corr;
+      this.bbRe[i + M] = this.bbRe[i]!; this.bbIm[i + M] = this.bbIm[i]!;
+    }
+    this.inGain *= corr;
+    const c2 = corr * corr;
+    for (let i = 0; i < WIN; i++) this.win[i]! *= c2;
+    this.winSum *= c2;
+    this.stepPending = false;
   }
 
   private energyDetect(): void {
@@ -379,11 +442,16 @@ export class V17Receiver implements ModemReceiver {
     const xc = Math.hypot(a[2]!, a[3]!);
     this.gain = (BLOCK * M_ABS) / xc;
     this.powRef = (this.accE + this.prevE) / (2 * BLOCK);
+    this.refLevel = this.powRef;
+    this.inGain = 1;
+    this.win.fill(0);
+    this.winSum = 0;
+    this.stepPending = false;
     this.phi0 = argC2 - Math.atan2(M_IM, M_RE);
     this.dw = dw;
     this.nMid = n - (BLOCK - 1) / 2;
     // First symbol instant (an A) a little in the past; all of it is still in the ring.
-    const start = n - 40;
+    const start = n - 40 - LOOKAHEAD;
     let kk = Math.ceil((start - t0) / (2 * T)) * 2;
     this.tau = t0 + kk * T;
     this.k = kk - 1; // halfSymbol increments on each symbol instant
@@ -399,6 +467,7 @@ export class V17Receiver implements ModemReceiver {
     this.eqMu = 0;
     this.prevSymRe = this.prevSymIm = this.midRe = this.midIm = 0;
     this.tInt = 0;
+    this.timingOn = false;
     this.tKp = 0.02; this.tKi = 0.0002;
     this.psiSet = false;
     this.freq = dw * T;
@@ -443,12 +512,13 @@ export class V17Receiver implements ModemReceiver {
       // Gardner: e > 0 means we sample late.
       const e = (this.midRe * (re - this.prevSymRe) + this.midIm * (im - this.prevSymIm)) / 40;
       this.prevSymRe = re; this.prevSymIm = im;
-      if (!this.frozen && this.count > 4) {
+      if (!this.frozen && this.timingOn) {
         const ec = e > 2 ? 2 : e < -2 ? -2 : e;
         this.tInt += this.tKi * ec;
         step -= this.tKp * ec + this.tInt;
       }
       this.symbol();
+      this.timingOn = this.stage !== Stage.Search;
     }
     this.tau = tau + step;
   }
@@ -504,6 +574,11 @@ export class V17Receiver implements ModemReceiver {
           return;
         }
         if (this.count > 420) { this.fail('no segment 2 (CDBA) after the ABAB segment'); return; }
+        if (this.count === 40) { this.pKp = 0.08; this.pKi = 0.002; }
+        // Segment 2 may have begun: symbols far from the expected A/B must not steer the loop.
+        const dr = yr - tr;
+        const di = yi - ti;
+        if (dr * dr + di * di > 12) return;
         break;
       }
       case Stage.Train: {
