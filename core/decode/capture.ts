@@ -22,6 +22,8 @@ import {
 } from '../formats/t38';
 
 export type { AudioChannel } from '../formats/rtp';
+/** Pad channels to one common timeline (see core/formats/rtp.ts). */
+export { alignChannels } from '../formats/rtp';
 export type { T38Event, T38HdlcFrame, T38PageData } from '../formats/t38';
 
 export interface T38FlowSummary {

@@ -4,7 +4,7 @@
  *
  * How: UDP datagrams are grouped by flow (src ip:port → dst ip:port). In each flow, packets that
  * parse as RTP version 2 (RTCP's payload types 72-76 excluded) are grouped by SSRC; an SSRC is an
- * RTP stream when it has enough packets, makes up a good share of its flow, and its sequence numbers
+ * RTP stream when it has enough packets, is not lost in other traffic, and its sequence numbers
  * and timestamps move forward in small steps. Random or T.38 UDPTL payloads fail these tests
  * (UDPTL starts with a 16-bit sequence number, so its "version" is almost never 2).
  * The stream's dominant payload type is its codec: 0 = PCMU (µ-law), 8 = PCMA (A-law); dynamic
@@ -139,7 +139,8 @@ export function findRtpStreams(datagrams: UdpDatagram[], warnings: string[] = []
       l.push({ ...h, time: d.time });
     }
     for (const [ssrc, pkts] of bySsrc) {
-      if (pkts.length < MIN_PACKETS || pkts.length * 4 < flow.length) continue;
+      // (A small share of the flow is fine: after a re-INVITE the same ports may carry T.38.)
+      if (pkts.length < MIN_PACKETS || pkts.length * 20 < flow.length) continue;
       // Sequence numbers must mostly step forward by small amounts, timestamps likewise.
       let seqOk = 0, tsOk = 0;
       for (let i = 1; i < pkts.length; i++) {
@@ -211,6 +212,7 @@ export function rtpStreamToChannel(stream: RtpStream, captureStart: number, warn
   }
   const order = Array.from(pkts.keys()).sort((a, b) => ext[a]! - ext[b]! || a - b);
   const t0 = pkts[order[0]!]!.time;
+  const bySeq = tsMatchesSize(pkts, order, ext, stream.payloadType);
   // Place each packet (in sequence order) by its timestamp, re-anchoring on big disagreements.
   const pos = new Float64Array(pkts.length).fill(-1);
   let dup = 0, jumps = 0, prevExt = Number.NaN;
@@ -222,7 +224,7 @@ export function rtpStreamToChannel(stream: RtpStream, captureStart: number, warn
     prevExt = ext[i]!;
     unique++;
     lastExt = ext[i]!;
-    let at = basePos + tsDiff(p.timestamp, baseTs);
+    let at = bySeq > 0 ? (ext[i]! - firstExt) * bySeq : basePos + tsDiff(p.timestamp, baseTs);
     const arrival = Math.round((p.time - t0) * RTP_RATE);
     if (Math.abs(at - arrival) > 2 * RTP_RATE || at < 0) {
       jumps++;
@@ -252,6 +254,7 @@ export function rtpStreamToChannel(stream: RtpStream, captureStart: number, warn
   const src = endpointText(stream.src, stream.srcPort);
   const dst = endpointText(stream.dst, stream.dstPort);
   if (lost > 0) warnings.push(`RTP ${src}→${dst}: ${lost} packet(s) lost, replaced by silence`);
+  if (bySeq > 0) warnings.push(`RTP ${src}→${dst}: timestamps do not follow the packet sizes; placed by sequence number`);
   if (jumps > 0) warnings.push(`RTP ${src}→${dst}: timestamps jumped ${jumps} time(s); placed by arrival time there`);
   return {
     label: `${src}→${dst} ${stream.codec}`,
@@ -262,6 +265,26 @@ export function rtpStreamToChannel(stream: RtpStream, captureStart: number, warn
     ssrc: stream.ssrc, payloadType: stream.payloadType,
     packets: unique, lostPackets: lost, duplicatePackets: dup, reorderedPackets: reordered, timestampJumps: jumps,
   };
+}
+
+/**
+ * 0 when timestamps advance by the payload size (1 octet = 1 sample for G.711) for most
+ * consecutive packets, as they must; otherwise the typical payload size, to place by sequence.
+ */
+function tsMatchesSize(pkts: RtpPacket[], order: number[], ext: Float64Array, pt: number): number {
+  let pairs = 0, match = 0;
+  const sizes: number[] = [];
+  for (let k = 1; k < order.length; k++) {
+    const a = pkts[order[k - 1]!]!, b = pkts[order[k]!]!;
+    if (a.payloadType !== pt || b.payloadType !== pt) continue;
+    sizes.push(a.payload.length);
+    if (ext[order[k]!]! - ext[order[k - 1]!]! !== 1) continue;
+    pairs++;
+    if (tsDiff(b.timestamp, a.timestamp) === a.payload.length) match++;
+  }
+  if (pairs < 4 || match * 2 >= pairs) return 0;
+  sizes.sort((x, y) => x - y);
+  return sizes[sizes.length >> 1]!;
 }
 
 /**

@@ -120,6 +120,27 @@ describe('RTP streams', () => {
     expect(Array.from(ch.samples.subarray(at, at + 320))).toEqual(Array.from(b.expected.subarray(0, 320)));
   });
 
+  it('places by sequence number when timestamps do not follow the packet sizes', () => {
+    const { pkts, expected } = makeStream({ n: 30 });
+    // A broken sender: timestamps count packets, not samples.
+    const broken = pkts.map((p, k) => {
+      const h = parseRtp(p.payload)!;
+      return { ...p, payload: encodeRtp({ marker: false, payloadType: 8, seq: h.seq, timestamp: 1000 + k, ssrc: h.ssrc }, h.payload) };
+    });
+    const w: string[] = [];
+    const ch = channelOf(broken.filter((_, k) => k !== 7), w);
+    expect(w.join()).toMatch(/placed by sequence number/);
+    const want = expected.slice();
+    want.fill(0, 7 * 160, 8 * 160);
+    expect(Array.from(ch.samples)).toEqual(Array.from(want));
+  });
+
+  it('finds a short RTP phase in a flow that then carries much more T.38', () => {
+    const { pkts } = makeStream({ n: 30 });
+    const udptl: UdpDatagram[] = Array.from({ length: 500 }, (_, k) => ({ ...pkts[0]!, time: T0 + 1 + k * 0.03, payload: Uint8Array.of(k >> 8, k & 0xff, 1, 0x06, 0, 0) }));
+    expect(findRtpStreams([...pkts, ...udptl]).length).toBe(1);
+  });
+
   it('finds both directions and keeps them apart; aligns them on one timeline', () => {
     const a = makeStream({ n: 30, ssrc: 1 });
     const b = makeStream({ n: 30, ssrc: 2, src: '10.0.0.2', srcPort: 5000, dst: '10.0.0.1', dstPort: 4000, t0: T0 + 0.5, law: 'ulaw' });
