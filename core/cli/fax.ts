@@ -16,7 +16,7 @@ import type { Command } from './command';
 import { parseArgs, stringOption, flagOption, numberOption, UsageError, type OptionSpec, type ParsedArgs } from './args';
 import { FaxEndpoint, type EndpointOptions, type ReceivedPage } from '../fax/endpoint';
 import { runBackToBack, BLOCK, type LineDirection } from '../fax/call';
-import { createLineModel } from '../fax/line';
+import { createLineModel, TcfSpoiler, trainingSamples } from '../fax/line';
 import type { ModemFamily } from '../t30/negotiate';
 import type { CallResult } from '../t30/results';
 import { prepareDocument } from '../docs/prepare';
@@ -31,6 +31,9 @@ const common: Record<string, OptionSpec> = {
   summary: { value: true, help: 'write the phase E result as JSON to PATH' },
   wav: { value: true, help: 'record the line to PATH (stereo: sent, heard)' },
   line: { value: true, help: 'impair the line: "noise=DBM0,snr=DB,gain=DB,offset=HZ,ppm=N,echo=DB@MS,loss=P,seed=N"' },
+  'line-in': { value: true, help: 'impair only what we hear (same keys as --line)' },
+  'line-out': { value: true, help: 'impair only what we send (same keys as --line)' },
+  'spoil-tcf': { value: true, help: 'test aid: spoil the first N TCFs (sent or received) so the receiver answers FTT' },
   'max-seconds': { value: true, help: 'give up after this much line time (default 900)' },
   log: { value: false, help: 'print the T.30 log to stderr' },
 };
@@ -118,13 +121,35 @@ class PageStore {
 }
 
 function lineModels(args: ParsedArgs): { toPeer?: LineDirection; fromPeer?: LineDirection } {
-  const spec = stringOption(args, 'line');
-  if (!spec) return {};
-  try {
-    return { toPeer: createLineModel(spec, 0), fromPeer: createLineModel(spec, 1) };
-  } catch (e) {
-    throw new UsageError(`--line: ${(e as Error).message}`);
-  }
+  const both = stringOption(args, 'line');
+  const make = (name: string, spec: string | undefined, stream: number): LineDirection | undefined => {
+    if (!spec) return undefined;
+    try {
+      return createLineModel(spec, stream);
+    } catch (e) {
+      throw new UsageError(`--${name}: ${(e as Error).message}`);
+    }
+  };
+  return {
+    toPeer: make('line-out', stringOption(args, 'line-out') ?? both, 0),
+    fromPeer: make('line-in', stringOption(args, 'line-in') ?? both, 1),
+  };
+}
+
+/** Where a TCF's zeros are in the block we are about to send (-1: not in a TCF). */
+function sentTcfPos(ep: FaxEndpoint): number {
+  const fe = ep.frontEnd;
+  const st = fe.txStep;
+  if (fe.txOnAir !== 'tcf' || !st || st.kind !== 'tcf') return -1;
+  // The block on its way out ended at txSignalSamples.
+  return fe.txSignalSamples - BLOCK - trainingSamples(st.modem.family, st.modem.rate);
+}
+
+/** Where the zeros of a TCF we are receiving are in the block we are about to hear (-1: none). */
+function heardTcfPos(ep: FaxEndpoint): number {
+  const fe = ep.frontEnd;
+  if (fe.rxMode !== 'tcf' || fe.fastTrainedAt < fe.rxModeSince) return -1;
+  return fe.sample - fe.fastTrainedAt;
 }
 
 /** A growing recording of both directions. */
@@ -226,11 +251,15 @@ async function runWithPeer(ep: FaxEndpoint, command: string, args: ParsedArgs, r
   let samples = 0;
   let peerGone = false;
   let eofAt: number | null = null;
+  const spoilN = numberOption(args, 'spoil-tcf', 0);
+  const spoiler = spoilN > 0 ? new TcfSpoiler(spoilN) : null;
   ep.start();
-  // The last blocks after our phase E carry the end of our DCN; send a few more so it is heard.
-  let tail = 10;
+  // After our phase E keep the peer fed with silence (it may still be sending its DCN or
+  // finishing its own phase E), up to 5 s, until it exits.
+  let tail = 250;
   while (samples < maxSamples && tail > 0) {
     sentCopy.set(out);
+    if (spoiler && ep.engine.options.direction === 'send') spoiler.apply(sentCopy, sentTcfPos(ep));
     if (toPeer) toPeer.process(sentCopy);
     if (!peerGone) {
       toS16(sentCopy, wire);
@@ -241,6 +270,7 @@ async function runWithPeer(ep: FaxEndpoint, command: string, args: ParsedArgs, r
       heard.fill(0);
     }
     if (spawnError) throw new Error(`cannot start peer: ${(spawnError as Error).message}`);
+    if (spoiler && ep.engine.options.direction === 'receive') spoiler.apply(heard, heardTcfPos(ep));
     if (fromPeer) fromPeer.process(heard);
     rec?.add(out, heard);
     if (!ep.done) ep.process(heard, out);

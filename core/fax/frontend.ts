@@ -62,6 +62,9 @@ export class FaxFrontEnd implements FaxIo {
   private pageData: Uint8Array = new Uint8Array(0);
   private pagePos = 0;
   private hungUp = false;
+  private signalSamples = 0;
+  private trainedAt = -1;
+  private modeSince = 0;
 
   // --- receive ---
   private readonly v21Rx: V21Receiver;
@@ -72,6 +75,8 @@ export class FaxFrontEnd implements FaxIo {
   private fastCarrier = false;
   private fastTrained = false;
   private readonly fastHdlc: HdlcRx;
+  private readonly fastReceivers = new Map<string, ModemReceiver>();
+  private fastPut: PutBit = () => {};
   private zeros = 0;
   private longestZeros = 0;
   private fastBits = 0;
@@ -108,6 +113,7 @@ export class FaxFrontEnd implements FaxIo {
 
   receive(mode: RxMode): void {
     this.mode = mode;
+    this.modeSince = this.sample;
     this.fastRx = null;
     this.fastCarrier = false;
     this.fastTrained = false;
@@ -118,14 +124,53 @@ export class FaxFrontEnd implements FaxIo {
     this.rxBytes = 0;
     this.rxBitPos = 0;
     this.fastHdlc.restart({ maxBytes: 300 });
-    const put: PutBit = mode.kind === 'tcf' ? this.putTcfBit : mode.kind === 'page' ? this.putPageBit : this.fastHdlc.putBit;
-    this.fastRx = this.modems.createReceiver(mode.modem.family, mode.modem.rate, put, (s) => this.onFastStatus(s), { shortTrain: mode.shortTrain });
+    this.fastPut = mode.kind === 'tcf' ? this.putTcfBit : mode.kind === 'page' ? this.putPageBit : this.fastHdlc.putBit;
+    // One receiver per modem and rate for the whole call: V.17's short train reuses the
+    // equalizer its last long train (the TCF) left behind, so it must be the same object.
+    const key = `${mode.modem.family}:${mode.modem.rate}`;
+    let rx = this.fastReceivers.get(key);
+    if (!rx) {
+      rx = this.modems.createReceiver(mode.modem.family, mode.modem.rate, (b) => this.fastPut(b), (s) => this.onFastStatus(s), { shortTrain: mode.shortTrain });
+      this.fastReceivers.set(key, rx);
+    }
+    (rx as { restart?(o?: unknown): void }).restart?.({ rate: mode.modem.rate, shortTrain: mode.shortTrain });
+    this.fastRx = rx;
   }
 
   hangUp(): void {
     this.hungUp = true;
     this.step = null;
     this.phase = 'idle';
+  }
+
+  /** The kind of step whose signal is on the air now (after its gap), or null. */
+  get txOnAir(): TxStep['kind'] | null {
+    return this.step && this.phase === 'signal' ? this.step.kind : null;
+  }
+
+  /** Samples of the current step's signal sent so far. */
+  get txSignalSamples(): number {
+    return this.signalSamples;
+  }
+
+  /** What the receive side is listening for. */
+  get rxMode(): RxMode['kind'] {
+    return this.mode.kind;
+  }
+
+  /** The step being sent (or waiting to be), if any. */
+  get txStep(): Readonly<TxStep> | null {
+    return this.step;
+  }
+
+  /** Front-end sample time at which the current receive mode was set. */
+  get rxModeSince(): number {
+    return this.modeSince;
+  }
+
+  /** Front-end sample time of the last fast training success (-1 before any). */
+  get fastTrainedAt(): number {
+    return this.trainedAt;
   }
 
   /** True while a (non-CNG) transmission is pending or on the air. */
@@ -171,13 +216,14 @@ export class FaxFrontEnd implements FaxIo {
         out.fill(0, i, i + k);
         this.wait += k;
         i += k;
-        if (this.wait >= GAP) this.phase = 'signal';
+        if (this.wait >= GAP) { this.phase = 'signal'; this.signalSamples = 0; }
         continue;
       }
       // signal
       const want = n - i;
       const k = this.produce(step, out, i, want);
       i += k;
+      this.signalSamples += k;
       if (k < want) {
         // Finished: the rest of this block (and what follows) is silence until the next step.
         this.step = null;
@@ -303,6 +349,7 @@ export class FaxFrontEnd implements FaxIo {
         return;
       case 'training-succeeded':
         this.fastTrained = true;
+        this.trainedAt = this.sample;
         this.log(`fast receiver trained (${this.mode.kind})`);
         this.onEvent({ kind: 'fast-trained', ok: true });
         return;

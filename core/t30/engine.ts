@@ -161,6 +161,10 @@ export class T30Engine {
   now = 0;
 
   private readonly opts: EngineOptions;
+  /** The options this engine was made with. */
+  get options(): Readonly<EngineOptions> {
+    return this.opts;
+  }
   private readonly ident: string;
   private copyQuality: boolean;
   private io: FaxIo;
