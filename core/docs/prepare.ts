@@ -41,8 +41,9 @@ export type SourcePage = { kind: 'bilevel'; image: BilevelImage } | { kind: 'gre
 export interface LoadOptions {
   /** Line density to render PDFs at (default: that of `resolution`, else fine). */
   resolution?: Resolution;
-  /** pdf.js module for PDFs (browsers pass theirs, with its worker set up). */
-  pdfjs?: PdfjsLike;
+  /** pdf.js for PDFs, or a loader called only when a PDF needs rendering (browsers pass
+   *  web/pdf-raster.ts's `loadBrowserPdfjs`); default: pdfjs-dist's legacy build, for Node. */
+  pdfjs?: PdfjsLike | (() => Promise<PdfjsLike>);
 }
 
 /** Fax widths of T.4: A4, B4, A3 at 8 pels/mm. */

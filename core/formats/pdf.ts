@@ -111,8 +111,8 @@ export interface RasteriseOptions {
   yDpi?: number;
   /** Pages to render (1-based); default all. */
   pages?: number[];
-  /** The pdf.js module to use; default: pdfjs-dist's legacy build, imported on demand. */
-  pdfjs?: PdfjsLike;
+  /** The pdf.js module to use, or a loader for it; default: pdfjs-dist's legacy build (Node). */
+  pdfjs?: PdfjsLike | (() => Promise<PdfjsLike>);
   /** Refuse pages larger than this many pixels (a hostile MediaBox), default 64 M. */
   maxPixels?: number;
 }
@@ -127,7 +127,7 @@ export async function rasterisePdf(bytes: Uint8Array, opts: RasteriseOptions = {
   const xDpi = opts.xDpi ?? 204;
   const yDpi = opts.yDpi ?? 196;
   const maxPixels = opts.maxPixels ?? 64 << 20;
-  const pdfjs = opts.pdfjs ?? (await defaultPdfjs());
+  const pdfjs = typeof opts.pdfjs === 'function' ? await opts.pdfjs() : opts.pdfjs ?? (await defaultPdfjs());
   // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
   const task = pdfjs.getDocument({ data: bytes.slice(), isEvalSupported: false, verbosity: 0 });
   let doc: PdfDocLike;
