@@ -6,11 +6,12 @@ import type { FaxDocument, ViewPage } from '../api';
 import { encodePdf } from '../../core/formats/pdf';
 import { writeTiff } from '../../core/formats/tiff';
 import { prepareDocument } from '../../core/docs/prepare';
+import { loadBrowserPdfjs } from '../pdf-raster';
 import { toBilevel, imageToViewPage } from '../results';
 
 /** A document as fax pages (core/docs/prepare: scaled, dithered, chopped). */
 export async function preparePages(doc: FaxDocument, ident: string): Promise<ViewPage[]> {
-  const pages = await prepareDocument(new Uint8Array(doc.bytes), { ident });
+  const pages = await prepareDocument(new Uint8Array(doc.bytes), { ident, pdfjs: loadBrowserPdfjs });
   return pages.map((p, i) => imageToViewPage(p, i + 1));
 }
 

@@ -10,6 +10,7 @@ import { FaxEndpoint } from '../../core/fax/endpoint';
 import { toViewPage, toFaxResult } from '../results';
 import type { ModemFamily } from '../../core/t30/negotiate';
 import { prepareDocument } from '../../core/docs/prepare';
+import { loadBrowserPdfjs } from '../pdf-raster';
 import { lineImpairment } from './impair';
 
 export const faxAvailable = true;
@@ -24,7 +25,7 @@ async function createEndpoint(job: FaxJob, onEvent: (e: FaxEvent) => void): Prom
   if (job.role === 'send') {
     if (!job.document) throw new Error('no document to send');
     onEvent({ kind: 'status', text: `Preparing ${job.document.name}\u2026` });
-    pages = await prepareDocument(new Uint8Array(job.document.bytes), { ident: job.ident });
+    pages = await prepareDocument(new Uint8Array(job.document.bytes), { ident: job.ident, pdfjs: loadBrowserPdfjs });
     onEvent({ kind: 'status', text: `${job.document.name}: ${pages.length} page${pages.length === 1 ? '' : 's'} ready.` });
   }
   const modems = job.modems.map((m) => MODEMS[m]).filter((m): m is ModemFamily => !!m);
