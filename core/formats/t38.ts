@@ -335,6 +335,9 @@ export function udptlParity(ifps: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** FEC whose span x entries exceeds this is taken as damage (real ones cover a few packets). */
+const MAX_FEC_REACH = 256;
+
 /** The sequence numbers (extended, relative) parity `m` of packet `x` covers. */
 export function fecCoverage(x: number, m: number, span: number, entries: number): number[] {
   const limit = x + m;
@@ -380,32 +383,50 @@ export function recoverUdptl(datagrams: { time: number; payload: Uint8Array }[])
     if (pkt.fec && pkt.fec.entries > 0 && pkt.fec.span > 0) fecs.push({ x, time: d.time, fec: pkt.fec });
   }
   if (got.size === 0) return { ifps: [], missing: [], duplicates: dups, malformed };
-  const first = Math.min(...got.keys());
+  let first = Infinity, last = -Infinity;
+  for (const k of got.keys()) { if (k < first) first = k; if (k > last) last = k; }
   for (const s of secs) {
     s.sec.forEach((ifp, i) => {
       const k = s.x - 1 - i;
       if (k >= first && !got.has(k)) got.set(k, { seq: k, time: s.time, ifp, how: 'redundancy' });
     });
   }
-  // FEC: repeat while some parity has exactly one hole among the packets it covers.
-  for (let progress = true; progress && fecs.length;) {
+  const holes: number[] = [];
+  if (last - first < 1_000_000) for (let k = first; k <= last; k++) if (!got.has(k)) holes.push(k);
+  // FEC: for each hole, the parities able to cover it sit in the next span*entries packets;
+  // one with no other hole rebuilds it. Repeat while that repairs something (a repair can
+  // leave another parity with a single hole).
+  const fecAt = new Map<number, { x: number; time: number; fec: UdptlFec }>();
+  let reach = 0;
+  for (const f of fecs) {
+    const r = f.fec.span * f.fec.entries;
+    if (r > MAX_FEC_REACH || fecAt.has(f.x)) continue; // nonsense or repeated: ignore
+    fecAt.set(f.x, f);
+    reach = Math.max(reach, r);
+  }
+  for (let progress = fecAt.size > 0; progress;) {
     progress = false;
-    for (const f of fecs) {
-      for (let m = 0; m < f.fec.entries; m++) {
-        const cover = fecCoverage(f.x, m, f.fec.span, f.fec.entries);
-        const holes = cover.filter((k) => !got.has(k));
-        if (holes.length !== 1 || holes[0]! < first) continue;
-        const parity = f.fec.parity[m]!;
-        const rebuilt = udptlParity([parity, ...cover.filter((k) => k !== holes[0]).map((k) => got.get(k)!.ifp)]);
-        got.set(holes[0]!, { seq: holes[0]!, time: f.time, ifp: rebuilt, how: 'fec' });
-        progress = true;
+    for (const h of holes) {
+      if (got.has(h)) continue;
+      for (let x = h + 1; x <= h + reach && !got.has(h); x++) {
+        const f = fecAt.get(x);
+        if (!f) continue;
+        const { span, entries, parity } = f.fec;
+        for (let m = 0; m < entries; m++) {
+          const back = x + m - h; // h is covered when it is a whole number of strides back, within span
+          if (back <= 0 || back % entries !== 0 || back > span * entries) continue;
+          const cover = fecCoverage(x, m, span, entries);
+          if (cover.some((k) => k !== h && !got.has(k))) continue;
+          const rebuilt = udptlParity([parity[m]!, ...cover.filter((k) => k !== h).map((k) => got.get(k)!.ifp)]);
+          got.set(h, { seq: h, time: f.time, ifp: rebuilt, how: 'fec' });
+          progress = true;
+          break;
+        }
       }
     }
   }
   const ifps = [...got.values()].sort((a, b) => a.seq - b.seq);
-  const missing: number[] = [];
-  const last = ifps[ifps.length - 1]!.seq;
-  if (last - first < 1_000_000) for (let k = first; k <= last; k++) if (!got.has(k)) missing.push(k);
+  const missing = holes.filter((h) => !got.has(h));
   return { ifps, missing, duplicates: dups, malformed };
 }
 

@@ -114,6 +114,37 @@ describe('UDPTL', () => {
       expect(parseIfp(r.ifp, 1, r.how === 'fec')).toEqual(parseIfp(ifps[r.seq]!));
     }
   });
+
+  it('FEC repairs that need an earlier repair first (span 3, 1 entry, two holes in a row)', () => {
+    const span = 3, entries = 1;
+    const dgs = ifps.map((primary, k) => ({
+      time: k * 0.03,
+      payload: encodeUdptl({ seq: k, primary, fec: { span, entries, parity: [udptlParity(fecCoverage(k, 0, span, entries).filter((x) => x >= 0).map((x) => ifps[x]!))] } }),
+    }));
+    const rec = recoverUdptl(dgs.filter((_, k) => k !== 10 && k !== 11));
+    expect(rec.missing).toEqual([]);
+    for (const r of rec.ifps) expect(parseIfp(r.ifp, 1, true)).toEqual(parseIfp(ifps[r.seq]!));
+    // Sliding parities repair any burst that enough packets follow; a burst with only one
+    // packet after it (its parity sees three holes) stays lost, and nothing is invented.
+    expect(recoverUdptl(dgs.filter((_, k) => k < 20 || k > 22)).missing).toEqual([]);
+    const rec3 = recoverUdptl(dgs.filter((_, k) => k < 40 || k === 50));
+    expect(rec3.missing).toEqual([40, 41, 42, 43, 44, 45, 46, 47, 48, 49]);
+    expect(rec3.ifps.length).toBe(41);
+  });
+
+  it('copes with a long FEC stream with scattered loss and with nonsense FEC spans', () => {
+    const n = 20000, span = 3, entries = 3;
+    const long = Array.from({ length: n }, (_, k) => ifp(k));
+    const dgs = long.map((primary, k) => ({
+      time: k * 0.02,
+      payload: encodeUdptl({ seq: k & 0xffff, primary, fec: { span, entries, parity: Array.from({ length: entries }, (_, m) => udptlParity(fecCoverage(k, m, span, entries).filter((x) => x >= 0).map((x) => long[x]!))) } }),
+    }));
+    const rec = recoverUdptl(dgs.filter((_, k) => k % 97 !== 50));
+    expect(rec.missing).toEqual([]);
+    expect(rec.ifps.length).toBe(n);
+    const silly = encodeUdptl({ seq: 3, primary: ifp(3), fec: { span: 255, entries: 100, parity: Array.from({ length: 100 }, () => ifp(1)) } });
+    expect(recoverUdptl([{ time: 0, payload: silly }]).ifps.length).toBe(1);
+  });
 });
 
 // A whole (synthetic) T.38 call direction, built from the spec, as IFPs.
