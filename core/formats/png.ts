@@ -232,8 +232,15 @@ export async function decodePng(bytes: Uint8Array): Promise<DecodedPng> {
   const { width, height, depth, channels } = hdr;
   const bitsPerPixel = depth * channels;
   const bpp = Math.max(1, bitsPerPixel >> 3);
-  const out = new Uint8Array(width * height);
   const passes = hdr.interlace ? ADAM7 : [[0, 0, 1, 1] as const];
+  // Check the data is all there before allocating the image (a lying IHDR costs nothing).
+  let need = 0;
+  for (const [x0, y0, dx, dy] of passes) {
+    const pw = Math.ceil((width - x0) / dx), ph = Math.ceil((height - y0) / dy);
+    if (pw > 0 && ph > 0) need += ph * (((pw * bitsPerPixel + 7) >> 3) + 1);
+  }
+  if (raw.length < need) throw new Error(`PNG: image data is truncated (${raw.length} of ${need} bytes)`);
+  const out = new Uint8Array(width * height);
   let p = 0;
   for (const [x0, y0, dx, dy] of passes) {
     const pw = Math.ceil((width - x0) / dx);
