@@ -12,7 +12,7 @@ import { renderPages } from './pages-list';
 import { decodeCompressedAudio, sniffCompressed } from '../compressed-audio';
 
 export function mountDecodeView(root: HTMLElement): void {
-  const input = h('input', { type: 'file', id: 'decode-file', accept: '.wav,.raw,.s16,.ul,.ulaw,.al,.alaw,.pcap,.pcapng,.flac,.ogg,.oga,audio/*', class: 'sr-only' });
+  const input = h('input', { type: 'file', id: 'decode-file', accept: '.wav,.raw,.s16,.pcm,.sln,.ul,.ulaw,.al,.alaw,.pcap,.pcapng,.flac,.ogg,.oga,audio/*', class: 'sr-only' });
   const drop = h('div', { class: 'drop', tabindex: 0, role: 'button', 'aria-describedby': 'decode-help', 'data-testid': 'decode-drop' },
     h('p', {}, h('strong', {}, 'Drop a recording here'), ', paste it, or ', h('label', { for: 'decode-file', class: 'linklike' }, h('u', {}, 'choose a file')), '.'),
     h('p', { id: 'decode-help', class: 'muted small' }, 'WAV (PCM, float, \u00b5-law, A-law; any rate; mono or stereo), raw s16le/\u00b5-law/A-law, pcap/pcapng with G.711 RTP or T.38, FLAC, Ogg. The file is analysed in this tab; nothing is uploaded.'),
@@ -35,6 +35,7 @@ export function mountDecodeView(root: HTMLElement): void {
   async function run(file: File): Promise<void> {
     if (busy) return;
     busy = true;
+    let finished = false;
     clear(results);
     progress.hidden = false;
     progress.value = 0;
@@ -47,17 +48,26 @@ export function mountDecodeView(root: HTMLElement): void {
         req.audio = await decodeCompressedAudio(bytes);
       } else {
         req.bytes = bytes;
-        req.raw = { encoding: rawEnc.value as 's16le' | 'ulaw' | 'alaw', rate: Number(rawRate.value) || 8000 };
+        // Headerless audio only when asked for, or named like it; anything else must say what it is.
+        const ext = file.name.toLowerCase().match(/\.(raw|s16|pcm|sln|ul|ulaw|al|alaw)$/)?.[1];
+        if (rawOpts.open || ext) {
+          const byName = ext === 'ul' || ext === 'ulaw' ? 'ulaw' : ext === 'al' || ext === 'alaw' ? 'alaw' : ext ? 's16le' : undefined;
+          req.raw = { encoding: rawOpts.open ? rawEnc.value as 's16le' | 'ulaw' | 'alaw' : byName!, rate: Number(rawRate.value) || 8000 };
+        }
       }
       const transfer = req.bytes ? [req.bytes] : req.audio ? req.audio.channels.map((c) => c.buffer as ArrayBuffer) : [];
       const report = await getEngine().decode(Comlink.transfer(req, transfer), Comlink.proxy((p: Progress) => {
+        // Progress messages can arrive after the result: they must not overwrite it.
+        if (finished) return;
         progress.value = p.fraction;
         setStatus(status, `${p.stage}\u2026 ${(p.fraction * 100).toFixed(0)}%`);
       }));
+      finished = true;
       progress.value = 1;
       setStatus(status, `Decoded ${file.name}: ${report.frames.length} frames, ${report.pages.length} page${report.pages.length === 1 ? '' : 's'}.`, 'ok');
       showReport(results, report, file.name);
     } catch (e) {
+      finished = true;
       setStatus(status, `Could not decode ${file.name}: ${e instanceof Error ? e.message : String(e)}`, 'bad');
     } finally {
       progress.hidden = true;

@@ -13,7 +13,7 @@ export function renderTimeline(r: ViewReport): HTMLElement {
   const tones = lane(0.1), frames = lane(1.3), bursts = lane(2.5);
   for (const t of r.tones) tones.append(seg('tone', t.start, t.end, t.kind, `${t.kind} ${t.start.toFixed(2)}\u2013${t.end.toFixed(2)} s`));
   for (const f of r.frames) frames.append(seg(f.fcsOk ? 'v21' : 'bad', f.t, f.t + 0.15, f.name, `${f.t.toFixed(2)} s ${f.name}${f.fcsOk ? '' : ' (bad FCS)'}`));
-  for (const b of r.bursts) bursts.append(seg(b.ok ? 'burst' : 'bad', b.start, b.end, `${b.kind} ${b.modem}`, `${b.start.toFixed(2)}\u2013${b.end.toFixed(2)} s ${b.kind} ${b.modem}${b.note ? `: ${b.note}` : ''}`));
+  for (const b of r.bursts) bursts.append(seg(b.ok ? 'burst' : 'bad', b.start, b.end, `${b.modem} ${b.kind}`, `${b.start.toFixed(2)}\u2013${b.end.toFixed(2)} s ${b.kind} ${b.modem}${b.note ? `: ${b.note}` : ''}`));
   function seg(cls: string, a: number, b: number, label: string, title: string): HTMLElement {
     return h('div', { class: `seg ${cls}`, style: `left:${pct(a)};width:max(3px,${pct(Math.max(0, b - a))})`, title }, label);
   }
@@ -36,7 +36,8 @@ export function renderFrames(frames: ViewFrame[]): HTMLElement {
         h('span', { class: `badge ${f.fcsOk ? 'ok' : 'bad'}` }, f.fcsOk ? 'FCS ok' : 'FCS bad'),
         f.via && f.via !== 'V.21' ? ` via ${f.via}` : ''),
       h('div', { class: 'fields' },
-        f.fields.length ? h('table', {}, h('tbody', {}, ...f.fields.map((x) => h('tr', {}, h('th', { scope: 'row' }, x.name), h('td', {}, x.value))))) : null,
+        f.fields.length ? h('table', {}, h('tbody', {}, ...f.fields.map((x) => h('tr', {},
+          x.name ? h('th', { scope: 'row' }, x.name) : null, h('td', x.name ? {} : { colspan: 2 }, x.value))))) : null,
         h('p', { class: 'bits' }, `hex: ${bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')}`),
         h('p', { class: 'bits' }, `bits (each byte MSB first; sent LSB first): ${bytes.map((b) => b.toString(2).padStart(8, '0')).join(' ')}`))));
   }
