@@ -22,12 +22,12 @@ export function isPng(bytes: Uint8Array): boolean {
 
 interface ByteStreamPair {
   writable: { getWriter(): { write(c: Uint8Array): Promise<void>; close(): Promise<void> } };
-  readable: { getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }> } };
+  readable: { getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(): Promise<void> } };
 }
 type StreamCtor = new (format: string) => ByteStreamPair;
 
 /** zlib-wrapped deflate ("deflate" format) of `data`, or its inverse. */
-export async function zlib(data: Uint8Array, direction: 'compress' | 'decompress'): Promise<Uint8Array> {
+export async function zlib(data: Uint8Array, direction: 'compress' | 'decompress', maxOut = Infinity): Promise<Uint8Array> {
   const g = globalThis as unknown as { CompressionStream?: StreamCtor; DecompressionStream?: StreamCtor };
   const Ctor = direction === 'compress' ? g.CompressionStream : g.DecompressionStream;
   if (!Ctor) throw new Error(`this platform has no ${direction === 'compress' ? 'CompressionStream' : 'DecompressionStream'}`);
@@ -43,6 +43,10 @@ export async function zlib(data: Uint8Array, direction: 'compress' | 'decompress
     const { done, value } = await reader.read();
     if (done) break;
     if (value) { chunks.push(value); total += value.length; }
+    if (total > maxOut) {
+      reader.cancel().catch(() => {});
+      throw new Error(`inflated data exceeds ${maxOut} bytes`);
+    }
   }
   const out = new Uint8Array(total);
   let o = 0;
@@ -223,22 +227,23 @@ export async function decodePng(bytes: Uint8Array): Promise<DecodedPng> {
   if (!idat.length) throw new Error('PNG: no image data');
   if (hdr.colour === 3 && !palette) throw new Error('PNG: palette image without PLTE');
   void ended; // a missing IEND is tolerated if the data is complete
-  let raw: Uint8Array;
-  try {
-    raw = await zlib(concat(idat), 'decompress');
-  } catch {
-    throw new Error('PNG: corrupt compressed image data');
-  }
   const { width, height, depth, channels } = hdr;
   const bitsPerPixel = depth * channels;
   const bpp = Math.max(1, bitsPerPixel >> 3);
   const passes = hdr.interlace ? ADAM7 : [[0, 0, 1, 1] as const];
-  // Check the data is all there before allocating the image (a lying IHDR costs nothing).
-  let need = 0;
+  let need = 0; // bytes of filtered rows the header promises
   for (const [x0, y0, dx, dy] of passes) {
     const pw = Math.ceil((width - x0) / dx), ph = Math.ceil((height - y0) / dy);
     if (pw > 0 && ph > 0) need += ph * (((pw * bitsPerPixel + 7) >> 3) + 1);
   }
+  let raw: Uint8Array;
+  try {
+    // Inflating stops soon after what the header promises: no decompression bombs.
+    raw = await zlib(concat(idat), 'decompress', need + 65536);
+  } catch {
+    throw new Error('PNG: corrupt compressed image data');
+  }
+  // Check the data is all there before allocating the image (a lying IHDR costs nothing).
   if (raw.length < need) throw new Error(`PNG: image data is truncated (${raw.length} of ${need} bytes)`);
   const out = new Uint8Array(width * height);
   let p = 0;

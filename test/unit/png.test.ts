@@ -85,6 +85,9 @@ describe('PNG bad input', () => {
     const shortRaw = await zlib(new Uint8Array(30), 'compress');
     const short = replaceIdat(good, shortRaw);
     await expect(decodePng(short)).rejects.toThrow(/truncated/);
+    // A decompression bomb: 50 MB of zeros behind a 100x50 header stops early.
+    const bomb = replaceIdat(good, await zlib(new Uint8Array(50_000_000), 'compress'));
+    await expect(decodePng(bomb)).rejects.toThrow(/PNG:/);
   });
 });
 
