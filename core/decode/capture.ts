@@ -62,6 +62,17 @@ export function isCapture(bytes: Uint8Array): boolean {
 
 const MIN_UDPTL_PACKETS = 3;
 
+/** UDPTL sequence numbers (first two octets) mostly step forward by 0..10 between packets. */
+function sequenceAdvances(list: UdpDatagram[]): boolean {
+  let ok = 0;
+  for (let i = 1; i < list.length; i++) {
+    const a = list[i - 1]!.payload, b = list[i]!.payload;
+    const d = (((b[0]! << 8) | b[1]!) - ((a[0]! << 8) | a[1]!)) & 0xffff;
+    if (d <= 10) ok++;
+  }
+  return ok >= 0.7 * (list.length - 1);
+}
+
 /** Decode a capture. Throws (one-line message) only for input that is not a capture. */
 export function decodeCapture(bytes: Uint8Array): CaptureDecode {
   const cap = parseCapture(bytes);
@@ -117,6 +128,7 @@ export function decodeCapture(bytes: Uint8Array): CaptureDecode {
   for (const [dir, list] of leftovers) {
     const udptl = list.filter((d) => looksLikeUdptl(d.payload));
     if (udptl.length < MIN_UDPTL_PACKETS || udptl.length * 5 < list.length * 4) continue;
+    if (!sequenceAdvances(udptl)) continue; // e.g. DNS transaction ids parse as UDPTL by chance
     const dec = decodeT38Direction(dir, udptl, t0);
     const a = dec.assembler;
     // A flow of valid-looking packets whose IFPs mostly fail to parse is not T.38 after all.

@@ -262,6 +262,17 @@ describe('capture: garbage', () => {
     expect(decodeCapture(encodePcap([])).warnings).toEqual(['the capture holds no packets']);
   });
 
+  it('DNS-like traffic that happens to parse as UDPTL is not taken for T.38', () => {
+    // Transaction id, flags 0x0100 (reads as a 1-octet IFP "no-signal"), 1 question, …
+    const frames = Array.from({ length: 30 }, (_, k) => ({
+      time: 1 + k * 0.1,
+      data: ethernetIpv4Udp('10.0.0.1', 33000, '10.0.0.53', 53, Uint8Array.of((k * 7919) >> 8 & 0xff, (k * 7919) & 0xff, 0x01, 0x00, 0x00, 0x00)),
+    }));
+    const cap = decodeCapture(encodePcap(frames));
+    expect(cap.t38.flows).toEqual([]);
+    expect(cap.warnings.join()).toMatch(/no G\.711 RTP audio or T\.38/);
+  });
+
   it('random UDP payloads and damaged fixtures never throw', () => {
     let s = 1;
     const rnd = (n: number) => Uint8Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 24));
