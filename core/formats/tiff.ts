@@ -1,6 +1,6 @@
 /**
  * TIFF Class F (fax TIFF) read and write: multi-page, bilevel, compression none / CCITT G3 1-D
- * (MH) / G3 2-D (MR) / G4 (MMR), FillOrder 1 or 2, resolution tags and units, PageNumber, any
+ * (MH) / G3 2-D (MR) / G4 (MMR) / CCITT RLE (compression 2), FillOrder 1 or 2, resolution tags and units, PageNumber, any
  * number of strips. Both byte orders are read; files are written little-endian ("II").
  *
  * How: the reader walks the IFD chain (with loop and size guards), reads each page's tags, and
@@ -18,7 +18,8 @@ import { T4Decoder } from '../t4/decode';
 import { T4Encoder } from '../t4/encode';
 import { REVERSE } from '../t4/rows';
 
-export type TiffCompression = 'none' | 'mh' | 'mr' | 'mmr';
+/** 'rle' is TIFF compression 2, CCITT RLE: MH codes, no EOLs, each row byte-aligned. */
+export type TiffCompression = 'none' | 'mh' | 'mr' | 'mmr' | 'rle';
 
 export interface TiffPage {
   image: BilevelImage;
@@ -191,7 +192,7 @@ function readPage(bytes: Uint8Array, tags: Map<number, Values>, index: number): 
   } else if (comp === 4) {
     if (one(tags, T_T6_OPTIONS, 0) & 2) throw new Error(`${where}: G4 uncompressed mode is not supported`);
     compression = 'mmr';
-  } else if (comp === 2) throw new Error(`${where}: CCITT RLE (compression 2) is not supported`);
+  } else if (comp === 2) compression = 'rle';
   else throw new Error(`${where}: unsupported compression ${comp}`);
 
   const offsets = tags.get(T_STRIP_OFFSETS);
@@ -242,8 +243,9 @@ function readPage(bytes: Uint8Array, tags: Map<number, Values>, index: number): 
     }
     // Rows go straight into the page.
     let y = 0;
+    const rle = compression === 'rle';
     const dec = new T4Decoder({
-      width, coding: compression, fillOrder, rows,
+      width, coding: compression === 'rle' ? 'mh' : compression, fillOrder, rows, eol: !rle, byteAlign: rle,
       onRow(row) { data.set(row, dst + y * stride); y++; },
     });
     dec.putBytes(strip);
@@ -327,10 +329,12 @@ function encodeStrip(image: BilevelImage, y0: number, rows: number, o: Required<
     if (o.fillOrder === 2) for (let i = 0; i < raw.length; i++) raw[i] = REVERSE[raw[i]];
     return raw;
   }
-  // TIFF G3 strips: EOL before each row, no RTC (libtiff's layout); G4 strips end with EOFB.
+  // TIFF G3 strips: EOL before each row, no RTC (libtiff's layout); G4 strips end with EOFB;
+  // CCITT RLE: no EOLs, every row starts on a byte boundary.
+  const rle = o.compression === 'rle';
   const enc = new T4Encoder({
-    width: image.width, coding: o.compression, k: o.k, eolAlign: o.eolAlign,
-    rtc: o.compression === 'mmr', fillOrder: o.fillOrder,
+    width: image.width, coding: o.compression === 'rle' ? 'mh' : o.compression, k: o.k, eolAlign: o.eolAlign,
+    rtc: o.compression === 'mmr', fillOrder: o.fillOrder, eol: !rle, byteAlign: rle,
   });
   for (let y = y0; y < y0 + rows; y++) enc.encodeRow(image.data, y * stride);
   enc.finish();
@@ -346,7 +350,7 @@ export function writeTiff(pages: BilevelImage[], opts: TiffWriteOptions = {}): U
     k: opts.k ?? 4,
     eolAlign: opts.eolAlign ?? false,
   };
-  const compCode = { none: 1, mh: 3, mr: 3, mmr: 4 }[o.compression];
+  const compCode = { none: 1, mh: 3, mr: 3, mmr: 4, rle: 2 }[o.compression];
   if (compCode === undefined) throw new Error(`tiff: unknown compression ${String(o.compression)}`);
   const w = new Writer();
   w.u16(0x4949);

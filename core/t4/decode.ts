@@ -15,6 +15,9 @@
  * bit for MR] + data; fill zeros before an EOL are skipped. A row is bad if its codes are invalid,
  * overrun the width, stop short (premature EOL) or are followed by anything but fill (or a
  * zero-length run code) before the next EOL; decoding then resumes at that EOL. Six EOLs in a row (RTC) end the page.
+ * T.4 without EOLs (`eol: false`; PDF EndOfLine false, TIFF CCITT RLE with `byteAlign`): rows
+ * follow each other directly; EOLs before a row are skipped, two in a row end the page; after a
+ * bad row decoding resumes at the next EOL if there is one.
  * T.6: rows follow each other with no EOLs; EOFB ends the page. A bad MMR row cannot be
  * resynchronised, so the page ends there with an error.
  * A bad row is replaced by the last good row (white before any), as spandsp and HylaFAX do; the
@@ -37,6 +40,13 @@ export interface DecodeSetup {
   coding: Coding;
   /** Bit order of bytes given to putBytes: 2 = LSB first (line order, default), 1 = MSB first. */
   fillOrder?: 1 | 2;
+  /**
+   * T.4 only: rows are delimited by EOLs (default true, as on the line and in TIFF G3). false:
+   * rows follow each other directly, EOLs optional (PDF EndOfLine false; TIFF CCITT RLE).
+   */
+  eol?: boolean;
+  /** Each row starts on a byte boundary (PDF EncodedByteAlign; TIFF CCITT RLE), for eol false or MMR. */
+  byteAlign?: boolean;
   /** Expected rows (TIFF): stop after this many; fill any missing ones. */
   rows?: number;
   /** Safety limit on rows of a page when `rows` is not given. Default 16384. */
@@ -67,6 +77,8 @@ export class T4Decoder {
   private width = 0;
   private mmr = false;
   private codingIsMr = false; // T.4 rows carry a tag bit after each EOL
+  private eol = true; // T.4 rows are delimited by EOLs
+  private byteAlign = false; // each row starts on a byte boundary (no-EOL T.4 and MMR)
   private lsbIn = true;
   private expectedRows = 0;
   private maxRows = 16384;
@@ -105,7 +117,11 @@ export class T4Decoder {
     this.width = setup.width;
     this.mmr = setup.coding === 'mmr';
     this.codingIsMr = setup.coding === 'mr';
+    this.eol = setup.eol ?? true;
+    this.byteAlign = setup.byteAlign ?? false;
     this.lsbIn = (setup.fillOrder ?? 2) === 2;
+    if (setup.rows !== undefined && !(Number.isInteger(setup.rows) && setup.rows >= 0)) throw new Error(`t4 decode: bad rows ${setup.rows}`);
+    if (setup.maxRows !== undefined && !(Number.isInteger(setup.maxRows) && setup.maxRows >= 1)) throw new Error(`t4 decode: bad maxRows ${setup.maxRows}`);
     this.expectedRows = setup.rows ?? 0;
     this.maxRows = this.expectedRows > 0 ? this.expectedRows : setup.maxRows ?? 16384;
     this.onRow = setup.onRow;
@@ -116,7 +132,7 @@ export class T4Decoder {
     this.pos = 0;
     this.retryUnread = 0;
     this.final = false;
-    this.synced = false;
+    this.synced = !this.eol && !this.mmr; // only EOL-delimited T.4 starts by looking for an EOL
     this.eolRun = 0;
     const cap = changesCapacity(this.width);
     if (this.ref.length !== cap) {
@@ -226,7 +242,7 @@ export class T4Decoder {
     while (!this.stats.done) {
       const avail = this.len * 8 + this.partBits;
       if (!this.final && avail - this.pos < this.retryUnread) return;
-      const r = this.mmr ? this.stepMmr(avail) : this.stepT4(avail);
+      const r = this.mmr ? this.stepMmr(avail) : this.eol ? this.stepT4(avail) : this.stepNoEol(avail);
       if (r === NEED) {
         const unread = avail - this.pos;
         // Geometric backoff keeps re-decoding linear; the cap bounds the wait for a row.
@@ -307,25 +323,29 @@ export class T4Decoder {
     return NEED;
   }
 
+  /** Skip to just past the next EOL: the page start in T.4, or resynchronising after a bad row. */
+  private stepSync(avail: number): number {
+    const s = this.stats;
+    const e = this.scanEol(this.pos, avail);
+    if (e === NEED) {
+      // Everything before the trailing zeros is junk; do not scan it again.
+      this.pos = avail - this.scanZeros;
+      if (this.final) {
+        if (s.rows === 0) s.error = 'no EOL found: not T.4 data, or the wrong coding or fill order';
+        s.done = true;
+        return OK;
+      }
+      return NEED;
+    }
+    this.pos = e;
+    this.synced = true;
+    this.eolRun = 1;
+    return OK;
+  }
+
   private stepT4(avail: number): number {
     const s = this.stats;
-    if (!this.synced) {
-      const e = this.scanEol(this.pos, avail);
-      if (e === NEED) {
-        // Everything before the trailing zeros is junk; do not scan it again.
-        this.pos = avail - this.scanZeros;
-        if (this.final) {
-          s.error = 'no EOL found: not T.4 data, or the wrong coding or fill order';
-          s.done = true;
-          return OK;
-        }
-        return NEED;
-      }
-      this.pos = e;
-      this.synced = true;
-      this.eolRun = 1;
-      return OK;
-    }
+    if (!this.synced) return this.stepSync(avail);
     // Just past an EOL. Read the tag bit (MR), then either more EOLs (RTC) or a row.
     let p = this.pos;
     let eolRun = this.eolRun;
@@ -348,14 +368,7 @@ export class T4Decoder {
       }
     }
     const r = twoD ? this.decode2D(p, avail) : this.decode1D(p, avail);
-    if (r === NEED) {
-      if (!this.final) return NEED;
-      // Data ended inside a row: a loss only if it held anything but fill.
-      if (this.anyOnes(p, avail)) this.emit(false);
-      this.pos = avail;
-      s.done = true;
-      return OK;
-    }
+    if (r === NEED) return this.endInsideRow(p, avail);
     let good = r >= 0;
     let q = good ? r : this.errPos;
     if (good) q = this.skipZeroRuns(q, avail);
@@ -366,7 +379,14 @@ export class T4Decoder {
     }
     const e = this.scanEol(q, avail);
     if (e === NEED) {
-      if (!this.final) return NEED;
+      if (!this.final) {
+        if (good && !this.scanGarbage) return NEED; // the row stands or falls with what follows
+        // Already bad: count it now and look for the EOL from here, without rescanning the row.
+        this.pos = q;
+        this.synced = false;
+        this.emit(false);
+        return OK;
+      }
       // Last row of the data, not followed by an EOL: it stands if only fill followed it.
       this.pos = avail;
       this.emit(good && !this.scanGarbage);
@@ -377,6 +397,60 @@ export class T4Decoder {
     this.pos = e;
     this.eolRun = 1;
     this.emit(good);
+    return OK;
+  }
+
+  /** Data ended inside a row: a loss only if it held anything but fill. */
+  private endInsideRow(p: number, avail: number): number {
+    if (!this.final) return NEED;
+    if (this.anyOnes(p, avail)) this.emit(false);
+    this.pos = avail;
+    this.stats.done = true;
+    return OK;
+  }
+
+  /**
+   * T.4 codes without EOLs between rows (PDF EndOfLine false, TIFF CCITT RLE): rows back to back,
+   * each on a byte boundary if byteAlign; EOLs before a row are allowed and skipped, two or more
+   * in a row end the page. A bad row cannot be delimited, so decoding resynchronises at the next
+   * EOL, if there is one.
+   */
+  private stepNoEol(avail: number): number {
+    const s = this.stats;
+    if (!this.synced) return this.stepSync(avail);
+    let p = this.byteAlign ? (this.pos + 7) & ~7 : this.pos;
+    let eols = 0;
+    for (;;) {
+      // Eight zeros start no code: an EOL, or fill/padding.
+      if (this.peek13(p) >> 5 !== 0) break;
+      const e = this.eolAt(p, avail);
+      if (e === NEED) return this.endOrNeed();
+      if (e === NOT_EOL) break;
+      p = e;
+      if (this.codingIsMr && p < avail && this.bitAt(p) === 1 && this.peek13(p + 1) >> 5 === 0) p++; // RTC's EOL+1
+      if (++eols >= 2) {
+        this.pos = p;
+        s.rtcSeen = true;
+        s.done = true;
+        return OK;
+      }
+    }
+    let twoD = false;
+    if (this.codingIsMr) {
+      if (p >= avail) return this.endOrNeed();
+      twoD = this.bitAt(p) === 0;
+      p++;
+    }
+    const r = twoD ? this.decode2D(p, avail) : this.decode1D(p, avail);
+    if (r === NEED) return this.endInsideRow(p, avail);
+    if (r === ERR) {
+      this.pos = this.errPos;
+      this.synced = false;
+      this.emit(false);
+      return OK;
+    }
+    this.pos = r;
+    this.emit(true);
     return OK;
   }
 
@@ -403,7 +477,7 @@ export class T4Decoder {
 
   private stepMmr(avail: number): number {
     const s = this.stats;
-    const p = this.pos;
+    const p = this.byteAlign ? (this.pos + 7) & ~7 : this.pos;
     // Seven or more zeros cannot start a row: EOFB, or padding at the end.
     if ((this.peek13(p) >> 6) === 0) {
       const e = this.eolAt(p, avail);
@@ -554,6 +628,10 @@ export interface DecodeImageOptions {
   width: number;
   coding: Coding;
   fillOrder?: 1 | 2;
+  /** See DecodeSetup: false for T.4 data without EOLs between rows (PDF EndOfLine false). */
+  eol?: boolean;
+  /** See DecodeSetup: rows start on byte boundaries (PDF EncodedByteAlign). */
+  byteAlign?: boolean;
   /** Expected height (TIFF); without it the page ends at RTC/EOFB or the end of the data. */
   rows?: number;
   maxRows?: number;
@@ -568,13 +646,14 @@ export interface DecodeImageResult extends DecodeStats {
 /** Decode a whole page held in memory. Never throws on bad data (only on bad options). */
 export function decodeImage(bytes: Uint8Array, opts: DecodeImageOptions): DecodeImageResult {
   const stride = strideOf(opts.width);
-  let data = new Uint8Array(stride * (opts.rows ?? 1024));
+  let data = new Uint8Array(stride * Math.max(1, opts.rows || 64));
   let height = 0;
   const dec = createDecoder({
     width: opts.width, coding: opts.coding, fillOrder: opts.fillOrder, rows: opts.rows, maxRows: opts.maxRows,
+    eol: opts.eol, byteAlign: opts.byteAlign,
     onRow(row) {
       if ((height + 1) * stride > data.length) {
-        const bigger = new Uint8Array(data.length * 2);
+        const bigger = new Uint8Array(Math.max(data.length * 2, (height + 1) * stride));
         bigger.set(data);
         data = bigger;
       }

@@ -36,6 +36,13 @@ export interface EncodeOptions {
   rtc?: boolean;
   /** T.4 only: start the page with an EOL (T.4 requires it; TIFF writers do it too). Default true. */
   leadingEol?: boolean;
+  /**
+   * T.4 only: EOLs between rows (default true). false writes rows back to back with no EOLs at
+   * all (PDF EndOfLine false; with byteAlign, TIFF CCITT RLE); `rtc` still appends EOLs if set.
+   */
+  eol?: boolean;
+  /** No-EOL T.4 and MMR: start every row on a byte boundary (PDF EncodedByteAlign). Default false. */
+  byteAlign?: boolean;
   /** Output bit order: 2 = LSB first (default, line order), 1 = MSB first. */
   fillOrder?: 1 | 2;
 }
@@ -58,6 +65,8 @@ export class T4Encoder {
   private eolAlign = false;
   private rtc = true;
   private leadingEol = true;
+  private eol = true;
+  private byteAlign = false;
   private lsbFirst = true;
 
   private out: Uint8Array = new Uint8Array(4096);
@@ -86,6 +95,8 @@ export class T4Encoder {
     this.eolAlign = setup.eolAlign ?? false;
     this.rtc = setup.rtc ?? true;
     this.leadingEol = setup.leadingEol ?? true;
+    this.eol = setup.eol ?? true;
+    this.byteAlign = setup.byteAlign ?? false;
     this.lsbFirst = (setup.fillOrder ?? 2) === 2;
     this.outLen = 0;
     this.taken = 0;
@@ -113,11 +124,12 @@ export class T4Encoder {
     if (this.finished) throw new Error('t4 encode: row after finish()');
     const curCount = findChanges(data, offset, this.width, this.cur);
     const rowStart = this.totalBits;
+    if (this.byteAlign && (this.coding === 'mmr' || !this.eol)) this.putZeros((8 - (this.totalBits & 7)) & 7);
     if (this.coding === 'mmr') {
       this.code2D(curCount);
     } else {
       // T.4: EOL (+ tag) then data; the EOL before the first row only if asked for.
-      if (this.rowIndex > 0 || this.leadingEol) this.putEol();
+      if (this.eol && (this.rowIndex > 0 || this.leadingEol)) this.putEol();
       if (this.coding === 'mr') {
         const oneD = this.rowIndex % this.k === 0;
         this.putBits(oneD ? 1 : 0, 1);
@@ -128,10 +140,10 @@ export class T4Encoder {
       }
     }
     // Minimum row length: the pad goes after the data, before the next EOL.
-    if (this.coding !== 'mmr' && this.minBits > 0) {
+    if (this.coding !== 'mmr' && this.eol && this.minBits > 0) {
       const used = this.totalBits - rowStart;
       // The EOL of this row was counted in `used` only when one was written for it.
-      const withEol = this.rowIndex > 0 || this.leadingEol ? used : used + EOL_BITS;
+      const withEol = this.eol && (this.rowIndex > 0 || this.leadingEol) ? used : used + EOL_BITS;
       if (withEol < this.minBits) this.putZeros(this.minBits - withEol);
     }
     // This row becomes the reference row.
@@ -153,6 +165,7 @@ export class T4Encoder {
     if (this.finished) return;
     this.finished = true;
     if (this.rtc) {
+      if (this.byteAlign && (this.coding === 'mmr' || !this.eol)) this.putZeros((8 - (this.totalBits & 7)) & 7);
       if (this.coding === 'mmr') {
         this.putBits(1, EOL_BITS);
         this.putBits(1, EOL_BITS);

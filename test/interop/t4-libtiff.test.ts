@@ -146,9 +146,9 @@ const CODINGS: TiffCompression[] = ['mh', 'mr', 'mmr'];
 
 describe('ITU charts: webfax encodes, libtiff decodes', () => {
   for (const n of CHARTS) {
-    it(`itu${n}: MH, MR (K=4), MMR identical in libtiff`, () => {
+    it(`itu${n}: MH, MR (K=4), MMR, CCITT RLE identical in libtiff`, () => {
       const chart = readPbm(readFileSync(fixture('itu', `itu${n}.pbm`)), { xDpi: 200, yDpi: 200 });
-      for (const compression of CODINGS) {
+      for (const compression of [...CODINGS, 'rle'] as TiffCompression[]) {
         const fillOrder = n % 2 === 0 ? 1 : 2;
         const file = join(tmp, `itu${n}.${compression}.tif`);
         writeFileSync(file, writeTiff([chart], { compression, k: 4, fillOrder, rowsPerStrip: n === 3 ? 128 : undefined }));

@@ -91,6 +91,31 @@ describe('t4 round trip', () => {
     }
   });
 
+  it('T.4 without EOLs and byte-aligned rows (PDF EndOfLine false / EncodedByteAlign, TIFF RLE)', () => {
+    const img = randomPage(1728, 40, 17);
+    for (const coding of codings) {
+      for (const byteAlign of [false, true]) {
+        for (const rtc of [false, true]) {
+          const bytes = encodeImage(img, { coding, eol: false, byteAlign, rtc, fillOrder: 1 });
+          const r = decodeImage(bytes, { width: 1728, coding, eol: false, byteAlign, fillOrder: 1 });
+          const what = `${coding} align=${byteAlign} rtc=${rtc}`;
+          expect([r.rows, r.badRows], what).toEqual([40, 0]);
+          expect(r.rtcSeen, what).toBe(rtc);
+          expect(diffRows(img, r.image), what).toBe(0);
+        }
+      }
+    }
+    // Without EOLs there is nothing to find for an EOL-delimited decoder.
+    const noEol = encodeImage(img, { coding: 'mh', eol: false, rtc: false });
+    expect(decodeImage(noEol, { width: 1728, coding: 'mh' }).rows).toBe(0);
+  });
+
+  it('rejects bad options with an Error', () => {
+    expect(() => decodeImage(new Uint8Array(10), { width: 0, coding: 'mh' })).toThrow(/width/);
+    expect(() => decodeImage(new Uint8Array(10), { width: 1728, coding: 'mh', rows: -1 })).toThrow(/rows/);
+    expect(() => encodeImage(createImage(8, 1), { coding: 'mr', k: 0 })).toThrow(/k/);
+  });
+
   it('minBitsPerRow pads every T.4 row and eolAlign ends every EOL on a byte boundary', () => {
     const img = createImage(1728, 20); // all white: each row is tiny without padding
     const plain = encodeImage(img, { coding: 'mh', rtc: false });
