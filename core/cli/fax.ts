@@ -34,6 +34,7 @@ const common: Record<string, OptionSpec> = {
   'line-in': { value: true, help: 'impair only what we hear (same keys as --line)' },
   'line-out': { value: true, help: 'impair only what we send (same keys as --line)' },
   'spoil-tcf': { value: true, help: 'test aid: spoil the first N TCFs (sent or received) so the receiver answers FTT' },
+  'spoil-page': { value: true, help: 'test aid: noise over 0.6 s of the first N page bursts (sent or received)' },
   'max-seconds': { value: true, help: 'give up after this much line time (default 900)' },
   log: { value: false, help: 'print the T.30 log to stderr' },
 };
@@ -152,6 +153,22 @@ function heardTcfPos(ep: FaxEndpoint): number {
   return fe.sample - fe.fastTrainedAt;
 }
 
+/** The same for the data of a page or ECM burst going out. */
+function sentPagePos(ep: FaxEndpoint): number {
+  const fe = ep.frontEnd;
+  const st = fe.txStep;
+  if ((fe.txOnAir !== 'page' && fe.txOnAir !== 'ecm') || !st || (st.kind !== 'page' && st.kind !== 'ecm')) return -1;
+  const train = st.shortTrain && st.modem.family === 'v17' ? 1200 : trainingSamples(st.modem.family, st.modem.rate);
+  return fe.txSignalSamples - BLOCK - train;
+}
+
+/** ... and of a page or ECM burst coming in. */
+function heardPagePos(ep: FaxEndpoint): number {
+  const fe = ep.frontEnd;
+  if ((fe.rxMode !== 'page' && fe.rxMode !== 'ecm') || fe.fastTrainedAt < fe.rxModeSince) return -1;
+  return fe.sample - fe.fastTrainedAt;
+}
+
 /** A growing recording of both directions. */
 class Recorder {
   private sent: Float32Array[] = [];
@@ -253,13 +270,17 @@ async function runWithPeer(ep: FaxEndpoint, command: string, args: ParsedArgs, r
   let eofAt: number | null = null;
   const spoilN = numberOption(args, 'spoil-tcf', 0);
   const spoiler = spoilN > 0 ? new TcfSpoiler(spoilN) : null;
+  const spoilP = numberOption(args, 'spoil-page', 0);
+  const pageSpoiler = spoilP > 0 ? new TcfSpoiler(spoilP, 8000, 12800) : null;
+  const sending = ep.engine.options.direction === 'send';
   ep.start();
   // After our phase E keep the peer fed with silence (it may still be sending its DCN or
   // finishing its own phase E), up to 5 s, until it exits.
   let tail = 250;
   while (samples < maxSamples && tail > 0) {
     sentCopy.set(out);
-    if (spoiler && ep.engine.options.direction === 'send') spoiler.apply(sentCopy, sentTcfPos(ep));
+    if (spoiler && sending) spoiler.apply(sentCopy, sentTcfPos(ep));
+    if (pageSpoiler && sending) pageSpoiler.apply(sentCopy, sentPagePos(ep));
     if (toPeer) toPeer.process(sentCopy);
     if (!peerGone) {
       toS16(sentCopy, wire);
@@ -270,7 +291,8 @@ async function runWithPeer(ep: FaxEndpoint, command: string, args: ParsedArgs, r
       heard.fill(0);
     }
     if (spawnError) throw new Error(`cannot start peer: ${(spawnError as Error).message}`);
-    if (spoiler && ep.engine.options.direction === 'receive') spoiler.apply(heard, heardTcfPos(ep));
+    if (spoiler && !sending) spoiler.apply(heard, heardTcfPos(ep));
+    if (pageSpoiler && !sending) pageSpoiler.apply(heard, heardPagePos(ep));
     if (fromPeer) fromPeer.process(heard);
     rec?.add(out, heard);
     if (!ep.done) ep.process(heard, out);

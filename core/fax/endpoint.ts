@@ -129,7 +129,11 @@ export class FaxEndpoint {
     const yDpi = Y_DPI[f.yRes];
     const d = decodeImage(data, { width: f.width, coding, fillOrder: 2, xDpi: 204, yDpi });
     let verdict: Verdict = 'MCF';
-    if (!f.ecm && this.opts.copyQuality !== false) verdict = copyQuality(d, { ...(this.opts.copyQuality || {}), yDpi });
+    if (!f.ecm && this.opts.copyQuality !== false) {
+      verdict = copyQuality(d, { ...(this.opts.copyQuality || {}), yDpi });
+      // A page whose carrier went before its RTC is cut short: ask for it again.
+      if (!d.rtcSeen) verdict = 'RTN';
+    }
     if (d.rows === 0) verdict = 'RTN';
     if (verdict !== 'RTN') {
       const page: ReceivedPage = {

@@ -94,21 +94,22 @@ export function createLineModel(spec: string, stream: number): LineDirection {
 /**
  * Spoils the first `times` TCFs the way faxcall's --spoil-tcf does: noise at about the signal
  * level for 0.6 s inside the 1.5 s of zeros, so no run of zeros reaches 1 s and the receiver
- * answers FTT. The caller says where in the TCF the block is (`pos`, samples since the zeros
+ * answers FTT. The same with a later window spoils page bursts (copy quality / ECM tests). The caller says where in the TCF the block is (`pos`, samples since the zeros
  * began, or -1 outside a TCF); a TCF counts as spoiled once the window has passed.
  */
 export class TcfSpoiler {
   private done = 0;
   private hit = false;
   private state = 0x2545f491;
-  constructor(private readonly times: number) {}
+  /** `from`/`to`: the noise window in samples after the burst's training. */
+  constructor(private readonly times: number, private readonly from = 3200, private readonly to = 8000) {}
   get spoiled(): number {
     return this.done;
   }
   apply(block: Float32Array, pos: number): void {
     if (this.done >= this.times) return;
-    const from = 3200; // 0.4 s into the zeros
-    const to = 8000; // ... to 1.0 s
+    const from = this.from;
+    const to = this.to;
     if (pos < 0) {
       if (this.hit) { this.done++; this.hit = false; }
       return;
