@@ -43,14 +43,23 @@ export interface DemodResult {
 }
 
 export function demodulate(modem: ModemName, rate: number, samples: Float32Array, opts: RxOptions = {}, block = 160): DemodResult {
-  const bits: number[] = [];
+  // bits into a growing byte array (a plain array of numbers costs more than the modem)
+  let bits = new Uint8Array(Math.max(1024, Math.ceil((samples.length / 8000) * rate * 1.05)));
+  let n = 0;
   const events: ModemStatus[] = [];
-  const rx = createReceiver(modem, rate, (b) => bits.push(b), (s) => events.push(s), opts);
+  const rx = createReceiver(modem, rate, (b) => {
+    if (n === bits.length) {
+      const nb = new Uint8Array(bits.length * 2);
+      nb.set(bits);
+      bits = nb;
+    }
+    bits[n++] = b;
+  }, (s) => events.push(s), opts);
   for (let i = 0; i < samples.length; i += block) rx.rx(samples, i, Math.min(block, samples.length - i));
   const first = events.find((e) => e.kind === 'training-succeeded' || e.kind === 'training-failed');
   const training = !first ? 'none' : first.kind === 'training-succeeded' ? 'succeeded' : `failed: ${(first as { reason: string }).reason}`;
   return {
-    bits: Uint8Array.from(bits),
+    bits: bits.slice(0, n),
     events,
     trained: events.some((e) => e.kind === 'training-succeeded'),
     training,

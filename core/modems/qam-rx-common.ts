@@ -20,7 +20,6 @@
  * Subclasses give the training reference (refRe/refIm per symbol index), the alignment anchor,
  * a decision function and the bit mapping (onDataSymbol).
  */
-import { Nco } from '../dsp/nco';
 import { rrcPolyphase } from '../dsp/rrc';
 import { ComplexInterpolator } from '../dsp/interpolator';
 import { ComplexEqualizer } from '../dsp/equalizer';
@@ -66,7 +65,10 @@ export abstract class QamReceiverBase implements ModemReceiver {
   protected readonly putBit: PutBit;
   private readonly onStatus: StatusHandler;
 
-  private readonly nco: Nco;
+  private mixC = 1;
+  private mixS = 0;
+  private readonly rotC: number;
+  private readonly rotS: number;
   private readonly interp: ComplexInterpolator;
   private readonly eq: ComplexEqualizer;
   private readonly timing = new TimingLoop(0.04, 0);
@@ -106,7 +108,8 @@ export abstract class QamReceiverBase implements ModemReceiver {
   // training / data
   private mode = Mode.Search;
   private trainIdx = 0;
-  private phase = 0; // carrier phase (rad) at the equalizer output
+  private phC = 1; // carrier phasor cos/sin at the equalizer output
+  private phS = 0;
   private freq = 0; // rad per symbol
   private mseAcc = 0;
   private mseCount = 0;
@@ -136,7 +139,8 @@ export abstract class QamReceiverBase implements ModemReceiver {
     this.onStatus = onStatus;
     this.sps = SAMPLE_RATE / cfg.baud;
     this.halfPeriod = this.sps / 2;
-    this.nco = new Nco(cfg.carrierHz);
+    this.rotC = Math.cos((2 * Math.PI * cfg.carrierHz) / SAMPLE_RATE);
+    this.rotS = Math.sin((2 * Math.PI * cfg.carrierHz) / SAMPLE_RATE);
     let taps = Math.round(cfg.spanSymbols * this.sps);
     if ((taps & 1) === 0) taps++;
     const phases = 64;
@@ -162,7 +166,8 @@ export abstract class QamReceiverBase implements ModemReceiver {
   }
 
   private restartCore(): void {
-    this.nco.restart(this.cfg.carrierHz);
+    this.mixC = 1;
+    this.mixS = 0;
     this.interp.restart();
     this.eq.restart(this.cfg.eqLen >> 1, 1, 0);
     this.timing.restart();
@@ -238,6 +243,10 @@ export abstract class QamReceiverBase implements ModemReceiver {
 
   rx(samples: Float32Array, offset = 0, length = samples.length - offset): void {
     const end = offset + length;
+    // keep the mixer phasor on the unit circle (rounding would slowly change its length)
+    const m = 1.5 - 0.5 * (this.mixC * this.mixC + this.mixS * this.mixS);
+    this.mixC *= m;
+    this.mixS *= m;
     for (let i = offset; i < end; i++) {
       let x = samples[i]!;
       if (!(x === x)) x = 0; // NaN guard: bad input must not poison the state
@@ -249,8 +258,12 @@ export abstract class QamReceiverBase implements ModemReceiver {
           this.onStatus({ kind: 'carrier-up', sample: this.samples });
         } else if (ev < 0) this.carrierLost();
       }
-      this.nco.step();
-      this.interp.push(x * this.nco.cos, -x * this.nco.sin);
+      // mix down by the nominal carrier: a unit phasor rotated one step per sample
+      const mc = this.mixC;
+      const ms = this.mixS;
+      this.interp.push(x * mc, -x * ms);
+      this.mixC = mc * this.rotC - ms * this.rotS;
+      this.mixS = ms * this.rotC + mc * this.rotS;
       if ((this.due -= 1) <= 0) {
         this.interp.read(-this.due);
         this.due += this.halfPeriod;
@@ -372,9 +385,10 @@ export abstract class QamReceiverBase implements ModemReceiver {
     const D = (cfg.eqLen >> 1) >> 1; // equalizer latency in symbols
     this.eq.restartTaps(cfg.eqLen >> 1, 1 / g, 0);
     this.freq = freq;
-    this.phase = Math.atan2(gi, gr) - D * freq;
+    const ph = Math.atan2(gi, gr) - D * freq + freq;
+    this.phC = Math.cos(ph);
+    this.phS = Math.sin(ph);
     this.trainIdx = cfg.anchor + 1 - D; // the first equalized symbol comes with the next input symbol
-    this.phase += freq;
     this.mode = Mode.Train;
     this.mseAcc = 0;
     this.mseCount = 0;
@@ -404,7 +418,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
     } else this.lowPowerCount = 0;
 
     this.eq.output();
-    const c = Math.cos(this.phase), s = Math.sin(this.phase);
+    const c = this.phC, s = this.phS;
     // derotate: z = eq * e^{-j phase}
     const er = this.eq.outRe, ei = this.eq.outIm;
     const zr = er * c + ei * s;
@@ -434,15 +448,16 @@ export abstract class QamReceiverBase implements ModemReceiver {
       // equalizer error rotated back into the equalizer's frame
       const mu = training ? (this.trainIdx - cfg.anchor < 128 ? 0.15 : 0.05) : 0.02;
       this.eq.update(xr * c - xi * s, xi * c + xr * s, mu);
-      // carrier loop: phase error = angle(z * conj(w))
-      const pe = Math.atan2(zi * wr - zr * wi, zr * wr + zi * wi);
+      // carrier loop: phase error ~ Im(z conj(w)) / |w|^2 (small angles; no atan2 per symbol)
+      const w2 = wr * wr + wi * wi;
+      let pe = w2 > 0 ? (zi * wr - zr * wi) / w2 : 0;
+      if (pe > 0.5) pe = 0.5;
+      else if (pe < -0.5) pe = -0.5;
       const kp = training ? 0.1 : 0.05;
       const ki = training ? 0.004 : 0.001;
       this.freq += ki * pe;
-      this.phase += this.freq + kp * pe;
-    } else this.phase += this.freq;
-    if (this.phase > Math.PI) this.phase -= 2 * Math.PI;
-    else if (this.phase < -Math.PI) this.phase += 2 * Math.PI;
+      this.rotatePhase(this.freq + kp * pe);
+    } else this.rotatePhase(this.freq);
     if ((this.symbols & 255) === 0) this.eq.refreshEnergy();
 
     if (training) {
@@ -455,6 +470,18 @@ export abstract class QamReceiverBase implements ModemReceiver {
       return;
     }
     this.onDataSymbol(code);
+  }
+
+  /** Advance the carrier phasor by `a` radians (|a| small: a 3rd order series is exact enough), renormalised. */
+  private rotatePhase(a: number): void {
+    const a2 = a * a;
+    const rc = 1 - a2 * 0.5 + a2 * a2 * (1 / 24);
+    const rs = a - a * a2 * (1 / 6);
+    const c = this.phC * rc - this.phS * rs;
+    const s = this.phS * rc + this.phC * rs;
+    const m = 1.5 - 0.5 * (c * c + s * s);
+    this.phC = c * m;
+    this.phS = s * m;
   }
 
   private endTraining(): void {
