@@ -15,13 +15,13 @@
  * the absence of anything useful come back as `warnings`.
  */
 import { parseCapture, extractUdp, sniffCapture, type UdpDatagram } from '../formats/pcap';
-import { findRtpStreams, rtpStreamToChannel, parseRtp, flowKey, type AudioChannel } from '../formats/rtp';
+import { findRtpStreams, rtpStreamToChannel, rtpStreamEvents, parseRtp, flowKey, type AudioChannel, type RtpEvent } from '../formats/rtp';
 import {
   looksLikeUdptl, decodeT38Direction,
   type T38Event, type T38HdlcFrame, type T38PageData, type IfpVersion,
 } from '../formats/t38';
 
-export type { AudioChannel } from '../formats/rtp';
+export type { AudioChannel, RtpEvent } from '../formats/rtp';
 /** Pad channels to one common timeline (see core/formats/rtp.ts). */
 export { alignChannels } from '../formats/rtp';
 export type { T38Event, T38HdlcFrame, T38PageData } from '../formats/t38';
@@ -46,6 +46,8 @@ export interface CaptureDecode {
   /** Seconds from the first to the last packet. */
   duration: number;
   audioChannels: AudioChannel[];
+  /** RFC 4733 events inside the RTP streams (e.g. a gateway announcing CED as event 32). */
+  rtpEvents: RtpEvent[];
   t38: {
     events: T38Event[];
     hdlcFrames: T38HdlcFrame[];
@@ -79,7 +81,7 @@ export function decodeCapture(bytes: Uint8Array): CaptureDecode {
   const warnings = [...cap.warnings];
   const result: CaptureDecode = {
     format: cap.format, packets: cap.packets.length, udpDatagrams: 0, captureStart: 0, duration: 0,
-    audioChannels: [], t38: { events: [], hdlcFrames: [], pageData: [], flows: [] }, warnings,
+    audioChannels: [], rtpEvents: [], t38: { events: [], hdlcFrames: [], pageData: [], flows: [] }, warnings,
   };
   if (cap.packets.length === 0) {
     warnings.push('the capture holds no packets');
@@ -96,7 +98,9 @@ export function decodeCapture(bytes: Uint8Array): CaptureDecode {
   for (const s of streams) {
     const ch = rtpStreamToChannel(s, t0, warnings);
     if (ch) result.audioChannels.push(ch);
+    result.rtpEvents.push(...rtpStreamEvents(s, t0));
   }
+  result.rtpEvents.sort((a, b) => a.t - b.t);
 
   // A flow that changed SSRC (a re-INVITE, a restarted endpoint) gives two channels: name them apart.
   const labelCount = new Map<string, number>();

@@ -287,6 +287,50 @@ function tsMatchesSize(pkts: RtpPacket[], order: number[], ext: Float64Array, pt
   return sizes[sizes.length >> 1]!;
 }
 
+/** RFC 4733/4734 event names: DTMF and the fax/modem tones a gateway may send as events. */
+const EVENT_NAMES: Record<number, string> = {
+  10: 'DTMF *', 11: 'DTMF #', 12: 'DTMF A', 13: 'DTMF B', 14: 'DTMF C', 15: 'DTMF D', 16: 'flash',
+  32: 'ANS (CED, 2100 Hz)', 33: '/ANS (2100 Hz, phase reversals)', 34: 'ANSam', 35: '/ANSam', 36: 'CNG (1100 Hz)',
+  37: 'V.21 channel 1 "0"', 38: 'V.21 channel 1 "1"', 39: 'V.21 channel 2 "0"', 40: 'V.21 channel 2 "1"',
+  41: 'CRdi', 42: 'CRdr', 43: 'CRe', 44: 'ESi', 45: 'ESr', 46: 'MRdi', 47: 'MRdr', 48: 'MRe', 49: 'CT',
+};
+
+export interface RtpEvent {
+  /** Seconds on the capture's timeline (first packet of the event). */
+  t: number;
+  /** "ip:port→ip:port" of the stream. */
+  direction: string;
+  payloadType: number;
+  event: number;
+  name: string;
+  /** Longest duration reported, seconds (8 kHz clock). */
+  duration: number;
+  /** An end packet (E bit) was seen. */
+  ended: boolean;
+}
+
+/**
+ * Named events (RFC 4733 telephone-event: 4-octet payloads under a dynamic payload type) that
+ * a stream carries beside its audio — gateways announce CED/CNG this way. One entry per event
+ * (packets sharing a timestamp), in time order.
+ */
+export function rtpStreamEvents(stream: RtpStream, captureStart: number): RtpEvent[] {
+  const out = new Map<number, RtpEvent>();
+  const direction = `${endpointText(stream.src, stream.srcPort)}→${endpointText(stream.dst, stream.dstPort)}`;
+  for (const p of stream.packets) {
+    if (p.payloadType === stream.payloadType || p.payloadType < 96 || p.payload.length < 4 || p.payload.length % 4) continue;
+    const event = p.payload[0]!;
+    const duration = ((p.payload[2]! << 8) | p.payload[3]!) / RTP_RATE;
+    const ended = (p.payload[1]! & 0x80) !== 0;
+    const key = p.timestamp * 256 + event;
+    const e = out.get(key);
+    if (e) { e.duration = Math.max(e.duration, duration); e.ended ||= ended; continue; }
+    const name = event <= 9 ? `DTMF ${event}` : EVENT_NAMES[event] ?? `event ${event}`;
+    out.set(key, { t: p.time - captureStart, direction, payloadType: p.payloadType, event, name, duration, ended });
+  }
+  return [...out.values()].sort((a, b) => a.t - b.t);
+}
+
 /**
  * Channels laid on one timeline: each returned array starts at capture time `from` (default:
  * the earliest channel start), padded with leading silence, all the same length.

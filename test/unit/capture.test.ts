@@ -79,6 +79,10 @@ describe('capture: Wireshark sample (G.711 A-law, T.38 declined)', () => {
       '10.35.60.100:15580→10.23.1.52:16756 PCMA',
     ]);
     expect(cap.t38.flows).toEqual([]); // nothing mistaken for UDPTL
+    // The answering gateway also announced its CED as an RFC 4733 event (32, payload type 102).
+    expect(cap.rtpEvents.filter((e) => e.event === 32).map((e) => [e.direction, e.payloadType, e.name, Math.round(e.t)])).toEqual([
+      ['10.35.60.100:15580→10.23.1.52:16756', 102, 'ANS (CED, 2100 Hz)', 30],
+    ]);
     for (const c of cap.audioChannels) {
       expect(c.lostPackets).toBe(0);
       expect(c.samples.length).toBeGreaterThan(70 * 8000);

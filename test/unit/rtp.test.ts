@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { encodeRtp, parseRtp, findRtpStreams, rtpStreamToChannel, alignChannels } from '../../core/formats/rtp';
+import { encodeRtp, parseRtp, findRtpStreams, rtpStreamToChannel, rtpStreamEvents, alignChannels } from '../../core/formats/rtp';
 import type { UdpDatagram } from '../../core/formats/pcap';
 import { encodeG711, ALAW_TO_FLOAT, ULAW_TO_FLOAT } from '../../core/formats/g711';
 
@@ -152,6 +152,22 @@ describe('RTP streams', () => {
     expect(x!.length).toBe(4000 + 30 * 160);
     expect(Array.from(y!.subarray(0, 4000)).every((v) => v === 0)).toBe(true);
     expect(y![4000 + 5]).toBe(chs[1]!.samples[5]);
+  });
+
+  it('reports RFC 4733 events carried beside the audio (and decodes them as silence)', () => {
+    const { pkts } = makeStream({ n: 40 });
+    const out = pkts.map((p, k) => {
+      if (k < 10 || k > 12) return p;
+      const h = parseRtp(p.payload)!;
+      const dur = (k - 9) * 160;
+      return { ...p, payload: encodeRtp({ marker: k === 10, payloadType: 101, seq: h.seq, timestamp: 5000 + 10 * 160, ssrc: h.ssrc }, Uint8Array.of(36, k === 12 ? 0x8a : 0x0a, dur >> 8, dur & 0xff)) };
+    });
+    const s = findRtpStreams(out);
+    expect(s[0]!.codec).toBe('PCMA');
+    expect(rtpStreamEvents(s[0]!, T0)).toEqual([{ t: expect.closeTo(0.2, 6), direction: '10.0.0.1:4000→10.0.0.2:5000', payloadType: 101, event: 36, name: 'CNG (1100 Hz)', duration: 0.06, ended: true }]);
+    const ch = rtpStreamToChannel(s[0]!, T0)!;
+    expect(ch.lostPackets).toBe(0);
+    expect(Array.from(ch.samples.subarray(10 * 160, 13 * 160)).every((v) => v === 0)).toBe(true);
   });
 
   it('flags dynamic payload types and other codecs instead of decoding them', () => {
