@@ -6,14 +6,16 @@
  * parse as RTP version 2 (RTCP's payload types 72-76 excluded) are grouped by SSRC; an SSRC is an
  * RTP stream when it has enough packets, is not lost in other traffic, and its sequence numbers
  * and timestamps move forward in small steps. Random or T.38 UDPTL payloads fail these tests
- * (UDPTL starts with a 16-bit sequence number, so its "version" is almost never 2).
+ * (UDPTL starts with a 16-bit sequence number: "version 2" only for numbers 32768-49151, and
+ * even then its would-be SSRC and sequence fields do not behave).
  * The stream's dominant payload type is its codec: 0 = PCMU (µ-law), 8 = PCMA (A-law); dynamic
  * types (96-127) and other codecs are reported and not decoded. Comfort noise (13) and
  * telephone-events inside the stream become silence.
  * Samples are placed by RTP timestamp (so silence suppression and lost packets leave silence,
  * with the lost-packet count reported), after ordering by extended sequence number and dropping
  * duplicates. A timestamp that disagrees with the arrival time by over 2 s is a sender restart:
- * placement then re-anchors on arrival time. `startTime` says where sample 0 sits on the
+ * placement then re-anchors on arrival time; a sender whose timestamps ignore its packet sizes
+ * is placed by sequence number instead. RFC 4733 events beside the audio are listed apart. `startTime` says where sample 0 sits on the
  * capture's timeline (seconds from the capture's first packet), so channels can be aligned.
  */
 import type { UdpDatagram } from './pcap';
@@ -117,8 +119,8 @@ function tsDiff(a: number, b: number): number {
 }
 
 /**
- * Find RTP streams among UDP datagrams. `claimed` flows (e.g. already taken as T.38) are
- * skipped. Streams come out in order of their first packet.
+ * Find RTP streams among UDP datagrams (a flow may hold several SSRCs, and other traffic).
+ * Streams come out in order of their first packet.
  */
 export function findRtpStreams(datagrams: UdpDatagram[], warnings: string[] = []): RtpStream[] {
   const flows = new Map<string, UdpDatagram[]>();
