@@ -1,9 +1,10 @@
 /**
  * A whole simulated phone line for one direction, from a spec such as
  * { snrDb: 20, offsetHz: 7, ppm: 100, echoDb: -20, echoMs: 1, gainDb: -6, stepDb: 6, stepAt: 8000 }:
- * gain (with an optional level step) -> echo -> frequency offset -> clock drift -> noise ->
- * lost blocks. SNR is taken against `signalDbm0` (default -14, the fax modems' level), as the
- * spandsp peer does. `applyLine()` runs a finished recording through it in one call.
+ * gain -> echo -> frequency offset -> clock drift -> noise -> level step -> lost blocks.
+ * SNR is taken against `signalDbm0` (default -14, the fax modems' level), as the spandsp peer
+ * does. The level step acts on signal and noise together (a gain change in the network after
+ * the noisy part of the line), so the SNR stays what was asked for on both sides of the step. `applyLine()` runs a finished recording through it in one call.
  */
 import { Awgn, BlockLoss, ClockDrift, Echo, FrequencyShift, Gain } from './impairments';
 
@@ -29,7 +30,7 @@ export interface LineSpec {
 export function applyLine(x: Float32Array, spec: LineSpec): Float32Array {
   const y = Float32Array.from(x);
   const gainDb = spec.gainDb ?? 0;
-  if (gainDb !== 0 || spec.stepDb) new Gain(gainDb, gainDb + (spec.stepDb ?? 0), spec.stepAt ?? Infinity).process(y);
+  if (gainDb !== 0) new Gain(gainDb).process(y);
   if (spec.echoDb !== undefined) new Echo(spec.echoDb, ((spec.echoMs ?? 1) * 8000) / 1000).process(y);
   if (spec.offsetHz) new FrequencyShift(spec.offsetHz).process(y);
   let z = y;
@@ -40,6 +41,7 @@ export function applyLine(x: Float32Array, spec: LineSpec): Float32Array {
   }
   const noise = spec.noiseDbm0 ?? (spec.snrDb !== undefined ? (spec.signalDbm0 ?? -14) + gainDb - spec.snrDb : undefined);
   if (noise !== undefined) new Awgn(noise, spec.seed ?? 1).process(z);
+  if (spec.stepDb) new Gain(0, spec.stepDb, spec.stepAt ?? 0).process(z);
   if (spec.loss) new BlockLoss(spec.loss, 160, spec.seed ?? 1).process(z);
   return z;
 }
