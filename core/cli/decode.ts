@@ -3,7 +3,8 @@
  * Input: WAV (any PCM/float/G.711 format, rate, channel count), headerless raw audio (.raw/.s16,
  * .ul/.ulaw, .al/.alaw; --rate and --encoding override), or a pcap/pcapng capture (each RTP
  * direction becomes a channel; T.38 HDLC frames are added as they are). Prints the frame-by-frame
- * report; --json prints report.json to stdout instead; --out DIR writes DIR/report.json.
+ * report; --json prints report.json to stdout instead; --out DIR writes DIR/report.json and the
+ * decoded pages as page-N.png, fax.pdf and fax.tif (TIFF-F, MMR).
  * Bad input ends with a one-line error (thrown, main prints it) and a non-zero exit.
  */
 import { readFileSync, mkdirSync, writeFileSync, statSync } from 'node:fs';
@@ -13,8 +14,17 @@ import { parseArgs, stringOption, flagOption, numberOption, UsageError } from '.
 import { parseWav, looksLikeWav, WavError } from '../formats/wav';
 import { decodeRawAudio, rawEncodingFromName, type RawEncoding } from '../formats/raw-audio';
 import { isCapture, decodeCapture } from '../decode/capture';
-import { analyseRecording } from '../decode/recording';
+import { analyseRecordingFull } from '../decode/recording';
 import { formatReport, type DecodeReport } from '../decode/report';
+import type { BilevelImage } from '../t4/image';
+import { encodePng } from '../formats/png';
+import { encodePdf } from '../formats/pdf';
+import { writeTiff } from '../formats/tiff';
+
+export interface DecodedFile {
+  report: DecodeReport;
+  images: BilevelImage[];
+}
 
 const options = {
   out: { value: true, help: 'write report.json (and later pages) into DIR' },
@@ -36,7 +46,7 @@ function readInput(path: string): Uint8Array {
 }
 
 /** Decode any supported input file into a report. Throws Error with a one-line message on bad input. */
-export function decodeFile(path: string, bytes: Uint8Array, o: { rate?: number; encoding?: RawEncoding; lenient?: boolean; onProgress?: (f: number) => void } = {}): DecodeReport {
+export function decodeFile(path: string, bytes: Uint8Array, o: { rate?: number; encoding?: RawEncoding; lenient?: boolean; onProgress?: (f: number) => void } = {}): DecodedFile {
   const file = basename(path);
   if (bytes.length === 0) throw new Error(`${file}: empty file`);
   if (isCapture(bytes)) {
@@ -50,9 +60,9 @@ export function decodeFile(path: string, bytes: Uint8Array, o: { rate?: number; 
       for (const f of frames) b.addFrame(f.bytes, f.fcsOk, f.t, f.t, -1, `T.38 ${f.direction}`);
     };
     if (chans.length === 0) {
-      return analyseRecording([new Float32Array(0)], 8000, { file, labels: ['(no audio)'], warnings: cap.warnings, extend });
+      return analyseRecordingFull([new Float32Array(0)], 8000, { file, labels: ['(no audio)'], warnings: cap.warnings, extend });
     }
-    return analyseRecording(chans.map((c) => c.samples), 8000, {
+    return analyseRecordingFull(chans.map((c) => c.samples), 8000, {
       file, offsets: chans.map((c) => c.startTime), labels: chans.map((c) => c.label), warnings: cap.warnings, extend, onProgress: o.onProgress,
     });
   }
@@ -60,7 +70,7 @@ export function decodeFile(path: string, bytes: Uint8Array, o: { rate?: number; 
   if (looksLikeWav(bytes) || !enc) {
     try {
       const w = parseWav(bytes, { lenient: o.lenient });
-      return analyseRecording(w.channels, w.sampleRate, { file, warnings: w.warnings, onProgress: o.onProgress });
+      return analyseRecordingFull(w.channels, w.sampleRate, { file, warnings: w.warnings, onProgress: o.onProgress });
     } catch (e) {
       if (e instanceof WavError) {
         const hint = looksLikeWav(bytes) ? '' : ' (give --encoding for headerless audio)';
@@ -71,7 +81,7 @@ export function decodeFile(path: string, bytes: Uint8Array, o: { rate?: number; 
   }
   const raw = decodeRawAudio(bytes, { encoding: enc, sampleRate: o.rate });
   if (raw.samples.length === 0) throw new Error(`${file}: no audio samples`);
-  return analyseRecording([raw.samples], raw.sampleRate, { file, warnings: raw.warnings, onProgress: o.onProgress });
+  return analyseRecordingFull([raw.samples], raw.sampleRate, { file, warnings: raw.warnings, onProgress: o.onProgress });
 }
 
 export const decodeCommand: Command = {
@@ -86,15 +96,25 @@ export const decodeCommand: Command = {
     const encRaw = stringOption(args, 'encoding');
     if (encRaw !== undefined && !['s16le', 'ulaw', 'alaw'].includes(encRaw)) throw new UsageError(`--encoding must be s16le, ulaw or alaw, got "${encRaw}"`);
     const rate = numberOption(args, 'rate', 8000);
-    const report = decodeFile(path, readInput(path), {
+    const { report, images } = decodeFile(path, readInput(path), {
       rate, encoding: encRaw as RawEncoding | undefined, lenient: flagOption(args, 'lenient'),
     });
-    const json = JSON.stringify(report, null, 2);
     const out = stringOption(args, 'out');
     if (out) {
       mkdirSync(out, { recursive: true });
-      writeFileSync(join(out, 'report.json'), json + '\n');
+      for (let i = 0; i < images.length; i++) {
+        const name = `page-${i + 1}.png`;
+        writeFileSync(join(out, name), await encodePng(images[i]!));
+        report.pages[i]!.file = name;
+      }
+      if (images.length) {
+        writeFileSync(join(out, 'fax.pdf'), await encodePdf(images, { title: report.file }));
+        writeFileSync(join(out, 'fax.tif'), writeTiff(images, { compression: 'mmr' }));
+        (report as DecodeReport & { documents?: string[] }).documents = ['fax.pdf', 'fax.tif'];
+      }
     }
+    const json = JSON.stringify(report, null, 2);
+    if (out) writeFileSync(join(out, 'report.json'), json + '\n');
     if (flagOption(args, 'json')) console.log(json);
     else console.log(formatReport(report));
     return 0;

@@ -16,12 +16,20 @@ import { HdlcRx } from '../hdlc/hdlc-rx';
 import { FaxToneDetector } from '../tones/fax-tones-rx';
 import type { FaxTone } from '../tones/fax-tones-tx';
 import { SAMPLE_RATE } from '../dsp/level';
+import { FastListener, type BurstInfo, type PageInfo } from './fast';
+import { parseFrame } from '../t30/frames';
+import { parseDcs } from '../t30/dis';
+import { postMessageCode } from '../t30/fcf';
 
 export type AnalyserEvent =
   | { kind: 'tone'; channel: number; tone: FaxTone; start: number; end: number }
   | { kind: 'v21-carrier'; channel: number; on: boolean; sample: number }
   | { kind: 'frame'; channel: number; start: number; end: number; bytes: Uint8Array; fcsOk: boolean }
-  | { kind: 'hdlc-abort'; channel: number; sample: number };
+  | { kind: 'hdlc-abort'; channel: number; sample: number }
+  /** A high-speed burst (TCF, page, ECM block) after a DCS; times in samples. */
+  | { kind: 'burst'; burst: BurstInfo }
+  /** A page decoded from the bursts (non-ECM: one burst; ECM: its blocks). */
+  | { kind: 'page'; page: PageInfo };
 
 const BIT_RING = 4096;
 
@@ -29,9 +37,19 @@ class ChannelListener {
   readonly tones: FaxToneDetector;
   readonly v21: V21Receiver;
   readonly hdlc: HdlcRx;
+  readonly fast: FastListener;
   private readonly bitTimes = new Float64Array(BIT_RING);
+  /** Samples fed so far. */
+  private samples = 0;
+  /** V.21 frame spans, to tell a failed fast training on V.21 from a real failed burst. */
+  private readonly v21Spans: number[] = [];
+  private readonly failed: BurstInfo[] = [];
 
-  constructor(readonly channel: number, emit: (e: AnalyserEvent) => void) {
+  constructor(readonly channel: number, private readonly emit: (e: AnalyserEvent) => void) {
+    this.fast = new FastListener(channel, (b) => {
+      if (b.training === 'succeeded') emit({ kind: 'burst', burst: b });
+      else this.failed.push(b);
+    }, (page) => emit({ kind: 'page', page }));
     this.tones = new FaxToneDetector((e) => {
       if (e.kind === 'tone-off') emit({ kind: 'tone', channel, tone: e.tone, start: e.start, end: e.end });
     });
@@ -39,7 +57,10 @@ class ChannelListener {
       (bytes, fcsOk, endBit, startBit) => {
         const start = this.bitTimes[startBit % BIT_RING]!;
         const end = this.bitTimes[(endBit - 1) % BIT_RING]!;
-        emit({ kind: 'frame', channel, start: endBit - startBit < BIT_RING ? start : end, end, bytes, fcsOk });
+        const t0 = endBit - startBit < BIT_RING ? start : end;
+        emit({ kind: 'frame', channel, start: t0, end, bytes, fcsOk });
+        this.v21Spans.push(t0 - 8000, end);
+        if (fcsOk) this.control(bytes);
       },
       (e) => {
         if (e.kind === 'abort') emit({ kind: 'hdlc-abort', channel, sample: this.v21.sample });
@@ -59,13 +80,34 @@ class ChannelListener {
     );
   }
 
+  /** Good control frames from this channel's sender steer the fast side. */
+  private control(bytes: Uint8Array): void {
+    const f = parseFrame(bytes);
+    const name = f.info?.name;
+    if (name === 'DCS') this.fast.setDcs(parseDcs(f.fif));
+    else if (name === 'PPS' && f.fif.length >= 4) {
+      this.fast.endOfBlock(f.fif[1]!, f.fif[2]!, f.fif[3]! + 1, postMessageCode(f.fif[0]!) ?? 'NULL');
+    }
+  }
+
   rx(x: Float32Array, offset: number, length: number): void {
     this.tones.rx(x, offset, length);
     this.v21.rx(x, offset, length);
+    this.fast.rxAudio(x, offset, length, this.samples);
+    this.samples += length;
   }
 
   flush(): void {
     this.tones.flush();
+    this.fast.flush();
+    // Failed trainings that overlap V.21 (the fast receiver hearing a control message) are not bursts.
+    for (const b of this.failed) {
+      let v21 = false;
+      for (let i = 0; i < this.v21Spans.length; i += 2) {
+        if (b.start < this.v21Spans[i + 1]! && b.end > this.v21Spans[i]!) { v21 = true; break; }
+      }
+      if (!v21 && b.end - b.start > 1600) this.emit({ kind: 'burst', burst: b });
+    }
   }
 }
 

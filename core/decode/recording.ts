@@ -6,6 +6,7 @@
 import { CallAnalyser } from './analyser';
 import { ReportBuilder, type DecodeReport } from './report';
 import { resample } from '../dsp/resample';
+import type { BilevelImage } from '../t4/image';
 
 export interface AnalyseOptions {
   /** Name shown in the report. */
@@ -25,6 +26,11 @@ export interface AnalyseOptions {
 }
 
 export function analyseRecording(channels: Float32Array[], sampleRate: number, opts: AnalyseOptions = {}): DecodeReport {
+  return analyseRecordingFull(channels, sampleRate, opts).report;
+}
+
+/** The report plus the decoded page images (in the order of report.pages). */
+export function analyseRecordingFull(channels: Float32Array[], sampleRate: number, opts: AnalyseOptions = {}): { report: DecodeReport; images: BilevelImage[] } {
   if (channels.length === 0) throw new Error('no audio channels');
   const at8k = sampleRate === 8000 ? channels : channels.map((c) => resample(c, sampleRate, 8000));
   const builder = new ReportBuilder(8000);
@@ -46,5 +52,5 @@ export function analyseRecording(channels: Float32Array[], sampleRate: number, o
   opts.extend?.(builder);
   let end = n;
   (opts.offsets ?? []).forEach((o, c) => { end = Math.max(end, Math.round(o * 8000) + (at8k[c]?.length ?? 0)); });
-  return builder.build(opts.file ?? 'recording', sampleRate, channels.length, end);
+  return { report: builder.build(opts.file ?? 'recording', sampleRate, channels.length, end), images: builder.images };
 }

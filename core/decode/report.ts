@@ -5,6 +5,7 @@
  */
 import { describeFrame, frameFields, parseFrame } from '../t30/frames';
 import type { AnalyserEvent } from './analyser';
+import type { BilevelImage } from '../t4/image';
 
 export interface ReportTone {
   kind: 'CNG' | 'CED';
@@ -40,13 +41,31 @@ export interface ReportBurst {
   start: number;
   end: number;
   channel: number;
+  /** 'tcf', 'page', 'ecm' or 'unknown' (training failed). */
+  what: string;
   training: string;
+  reason?: string;
+  bits: number;
+  ones?: number;
+  ecmFrames?: number;
+  ecmBad?: number;
+  mse?: number;
 }
 
 export interface ReportPage {
   number: number;
+  /** When the page's data ended, s. */
+  t: number;
+  channel: number;
+  width: number;
   rows: number;
   badRows: number;
+  ecm: boolean;
+  coding: string;
+  modem: string;
+  bitRate: number;
+  error?: string;
+  /** PNG file name when pages were written. */
   file?: string;
 }
 
@@ -84,6 +103,8 @@ export class ReportBuilder {
   readonly frames: ReportFrame[] = [];
   readonly bursts: ReportBurst[] = [];
   readonly pages: ReportPage[] = [];
+  /** The page images, in the order of `pages`. */
+  readonly images: BilevelImage[] = [];
   readonly warnings: string[] = [];
 
   /** Seconds added to each channel's times (captures: when the stream started). */
@@ -105,6 +126,21 @@ export class ReportBuilder {
       case 'frame':
         this.addFrame(e.bytes, e.fcsOk, this.sec(e.channel, e.start), this.sec(e.channel, e.end), e.channel);
         break;
+      case 'burst': {
+        const b = e.burst;
+        this.bursts.push({ ...b, start: this.sec(b.channel, b.start), end: this.sec(b.channel, b.end) });
+        break;
+      }
+      case 'page': {
+        const p = e.page;
+        this.pages.push({
+          number: this.pages.length + 1, t: this.sec(p.channel, p.end), channel: p.channel, width: p.image.width,
+          rows: p.rows, badRows: p.badRows, ecm: p.ecm, coding: p.coding, modem: p.modem, bitRate: p.bitRate,
+          ...(p.error ? { error: p.error } : {}),
+        });
+        this.images.push(p.image);
+        break;
+      }
       default:
         break;
     }
@@ -140,7 +176,7 @@ export class ReportBuilder {
     const badFcs = frames.filter((f) => !f.fcsOk).length;
     return {
       file, sampleRate, channels, channelLabels: this.channelLabels, duration: round(samples / this.rate), tones, frames,
-      bursts: this.bursts, pages: this.pages,
+      bursts: [...this.bursts].sort((a, b) => a.start - b.start), pages: this.pages,
       summary: { frames: frames.length, badFcs, ids, modem, bitRate, ecm, verdict: verdict(frames, modem, bitRate) },
       warnings: this.warnings,
     };
@@ -187,7 +223,11 @@ export function formatReport(r: DecodeReport): string {
     items.push({ t: t.start, text: [`${fmtT(t.start)}  ${t.kind} tone (${t.kind === 'CNG' ? '1100' : '2100'} Hz) until ${t.end.toFixed(3)} s, ${(t.end - t.start).toFixed(2)} s${r.channels > 1 ? `, channel ${t.channel}` : ''}`] });
   }
   for (const b of r.bursts) {
-    items.push({ t: b.start, text: [`${fmtT(b.start)}  ${b.modem} ${b.bitRate} bit/s burst until ${b.end.toFixed(3)} s, training ${b.training}`] });
+    const what = b.what === 'tcf' ? `TCF (${b.bits} bits, ${b.ones} ones)` : b.what === 'page' ? `page data (${b.bits} bits)` : b.what === 'ecm' ? `ECM block (${b.ecmFrames} good frames${b.ecmBad ? `, ${b.ecmBad} bad` : ''})` : `training failed${b.reason ? ` (${b.reason})` : ''}`;
+    items.push({ t: b.start, text: [`${fmtT(b.start)}  ${b.modem} ${b.bitRate} bit/s until ${b.end.toFixed(3)} s: ${what}${b.mse !== undefined ? `, MSE ${b.mse}` : ''}`] });
+  }
+  for (const p of r.pages) {
+    items.push({ t: p.t, text: [`${fmtT(p.t)}  Page ${p.number}: ${p.width} x ${p.rows} rows, ${p.badRows} bad, ${p.coding.toUpperCase()}${p.ecm ? ' (ECM)' : ''}${p.file ? ` -> ${p.file}` : ''}${p.error ? ` [${p.error}]` : ''}`] });
   }
   let msg = 0;
   let frameNo = 0;

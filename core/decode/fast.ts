@@ -1,0 +1,282 @@
+/**
+ * The high-speed side of the recording analyser, one per channel: after a DCS it runs the
+ * commanded fast receiver (from the modem registry) beside V.21 and sorts what it hears:
+ *   - the first trained burst after a DCS is the TCF (1.5 s of zeros): counted as such;
+ *   - later bursts carry the page: non-ECM bits go straight into a streaming T.4 decoder
+ *     (coding and width from the DCS); ECM bits go through an HDLC deframer into FCD frames,
+ *     kept by frame number so PPR retransmissions fill the holes; `endOfBlock` (called when the
+ *     sender's PPS is heard) closes a complete block, and at the end of a page the blocks are
+ *     decoded (T.6 or T.4) into the page image.
+ * V.17 uses the long training for the TCF and the short one (reusing the equalizer) after it.
+ * Time: the caller stamps status events with the start of the sub-block being fed (20 ms).
+ */
+import { createReceiver, type ModemName, type Receiver } from '../modems/registry';
+import { V17Receiver } from '../modems/v17-rx';
+import type { ModemStatus } from '../modems/types';
+import { HdlcRx } from '../hdlc/hdlc-rx';
+import { T4Decoder, decodeImage } from '../t4/decode';
+import type { Coding } from '../t4/encode';
+import type { BilevelImage } from '../t4/image';
+import { strideOf } from '../t4/image';
+import type { DcsParams } from '../t30/dis';
+
+export interface BurstInfo {
+  channel: number;
+  modem: string;
+  bitRate: number;
+  start: number;
+  end: number;
+  /** 'tcf' | 'page' | 'ecm' | 'unknown' (training failed) */
+  what: string;
+  training: 'succeeded' | 'failed';
+  reason?: string;
+  bits: number;
+  /** TCF: ones among the bits (a clean TCF has none). */
+  ones?: number;
+  /** ECM: good and bad FCD/RCP frames heard. */
+  ecmFrames?: number;
+  ecmBad?: number;
+  /** Equalizer MSE at the end, when the receiver reports it. */
+  mse?: number;
+}
+
+export interface PageInfo {
+  channel: number;
+  /** Time (samples) of the burst that completed the page. */
+  start: number;
+  end: number;
+  image: BilevelImage;
+  rows: number;
+  badRows: number;
+  ecm: boolean;
+  coding: Coding;
+  modem: string;
+  bitRate: number;
+  /** Why decoding stopped early, if it did. */
+  error?: string;
+}
+
+const MODEM_NAMES: Record<string, ModemName> = { 'V.27ter': 'v27ter', 'V.29': 'v29', 'V.17': 'v17' };
+
+export class FastListener {
+  private rx: Receiver | null = null;
+  private dcs: DcsParams | null = null;
+  private modem: ModemName = 'v29';
+  private tcfDone = false;
+  private longTrained = false;
+  // Current burst.
+  private inBurst = false;
+  private trained = false;
+  private burst: BurstInfo | null = null;
+  private now = 0;
+  // Non-ECM page decoding.
+  private t4: T4Decoder | null = null;
+  private pageRows: Uint8Array[] = [];
+  // ECM.
+  private readonly hdlc: HdlcRx;
+  private block = new Map<number, Uint8Array>();
+  private pageBlocks: Uint8Array[] = [];
+  private lastBlockKey = '';
+  private ecmGood = 0;
+  private ecmBad = 0;
+
+  constructor(
+    private readonly channel: number,
+    private readonly onBurst: (b: BurstInfo) => void,
+    private readonly onPage: (p: PageInfo) => void,
+  ) {
+    this.hdlc = new HdlcRx((f, ok) => this.ecmFrame(f, ok), () => {}, { maxBytes: 300, minBytes: 5 });
+  }
+
+  /** A DCS was heard from this channel's sender: listen for its modem, expect a TCF next. */
+  setDcs(dcs: DcsParams): void {
+    this.finishNonEcmPage();
+    this.dcs = dcs;
+    this.modem = MODEM_NAMES[dcs.modem] ?? 'v29';
+    this.tcfDone = false;
+    this.longTrained = false;
+    try {
+      this.rx = createReceiver(this.modem, dcs.bitRate, (b) => this.putBit(b), (s) => this.status(s), {});
+    } catch {
+      this.rx = null; // no receiver for this modem/rate in this build
+    }
+    this.inBurst = false;
+  }
+
+  /** Feed audio; `now` is the sample index of samples[offset]. */
+  rxAudio(samples: Float32Array, offset: number, length: number, now: number): void {
+    if (!this.rx) return;
+    for (let i = 0; i < length; i += 160) {
+      this.now = now + i;
+      this.rx.rx(samples, offset + i, Math.min(160, length - i));
+    }
+  }
+
+  private status(s: ModemStatus): void {
+    const dcs = this.dcs!;
+    switch (s.kind) {
+      case 'carrier-up':
+        this.inBurst = true;
+        this.trained = false;
+        this.burst = { channel: this.channel, modem: dcs.modem, bitRate: dcs.bitRate, start: this.now, end: this.now, what: 'unknown', training: 'failed', bits: 0 };
+        break;
+      case 'training-succeeded':
+        if (!this.burst) break;
+        this.trained = true;
+        this.burst.training = 'succeeded';
+        this.burst.what = !this.tcfDone ? 'tcf' : dcs.ecm ? 'ecm' : 'page';
+        this.burst.ones = 0;
+        if (this.burst.what === 'page') this.startNonEcmPage();
+        if (this.burst.what === 'ecm') {
+          this.hdlc.restart({ maxBytes: 300, minBytes: 5 });
+          this.ecmGood = 0;
+          this.ecmBad = 0;
+        }
+        break;
+      case 'training-failed':
+        if (this.burst) this.burst.reason = s.reason;
+        break;
+      case 'carrier-down':
+        this.endBurst();
+        break;
+      default:
+        break;
+    }
+  }
+
+  private endBurst(): void {
+    const b = this.burst;
+    if (!b || !this.inBurst) return;
+    this.inBurst = false;
+    b.end = this.now + 160;
+    if (this.rx?.mse) b.mse = Math.round(this.rx.mse() * 1e4) / 1e4;
+    if (this.trained) {
+      if (b.what === 'tcf') {
+        this.tcfDone = true;
+        if (this.modem === 'v17') this.longTrained = true;
+      }
+      if (b.what === 'page') this.finishNonEcmPage();
+      if (b.what === 'ecm') {
+        b.ecmFrames = this.ecmGood;
+        b.ecmBad = this.ecmBad;
+      }
+    }
+    this.burst = null;
+    this.onBurst(b);
+    // Next burst: V.17 pages and ECM blocks use the short training once a long one succeeded.
+    if (this.rx instanceof V17Receiver) this.rx.restart({ rate: this.dcs!.bitRate, shortTrain: this.longTrained });
+    else this.rx?.restart?.();
+  }
+
+  private putBit(bit: number): void {
+    if (!this.trained || !this.burst || (bit !== 0 && bit !== 1)) return;
+    this.burst.bits++;
+    switch (this.burst.what) {
+      case 'tcf':
+        if (bit) this.burst.ones!++;
+        break;
+      case 'page':
+        this.t4?.putBit(bit);
+        break;
+      case 'ecm':
+        this.hdlc.putBit(bit);
+        break;
+      default:
+        break;
+    }
+  }
+
+  // ---- non-ECM pages ----
+
+  private coding(): Coding {
+    const d = this.dcs!;
+    return d.t6 ? 'mmr' : d.twoD ? 'mr' : 'mh';
+  }
+
+  private startNonEcmPage(): void {
+    this.finishNonEcmPage();
+    const width = this.dcs!.width;
+    this.pageRows = [];
+    this.t4 = new T4Decoder({ width, coding: this.coding(), onRow: (row) => this.pageRows.push(row.slice()) });
+  }
+
+  private finishNonEcmPage(): void {
+    const t4 = this.t4;
+    if (!t4) return;
+    this.t4 = null;
+    const stats = t4.end();
+    if (stats.rows === 0) return; // nothing decodable (not a page after all)
+    const d = this.dcs!;
+    this.onPage({
+      channel: this.channel, start: this.burst?.start ?? this.now, end: this.now, image: this.rowsToImage(this.pageRows, d.width),
+      rows: stats.rows, badRows: stats.badRows, ecm: false, coding: this.coding(), modem: d.modem, bitRate: d.bitRate, error: stats.error,
+    });
+    this.pageRows = [];
+  }
+
+  private rowsToImage(rows: Uint8Array[], width: number): BilevelImage {
+    const stride = strideOf(width);
+    const data = new Uint8Array(stride * rows.length);
+    rows.forEach((r, i) => data.set(r.subarray(0, stride), i * stride));
+    const d = this.dcs!;
+    return { width, height: rows.length, data, xDpi: 204, yDpi: d.superfine ? 391 : d.fine ? 196 : 98 };
+  }
+
+  // ---- ECM ----
+
+  private ecmFrame(f: Uint8Array, ok: boolean): void {
+    if (!ok) {
+      this.ecmBad++;
+      return;
+    }
+    this.ecmGood++;
+    if (f.length >= 4 && (f[2]! & 0xfe) === 0x06) this.block.set(f[3]!, f.subarray(4));
+  }
+
+  /**
+   * The sender's PPS (page, block, frames in the block, post-message code). When the block is
+   * complete it joins the page; at MPS/EOP/EOM the page is decoded. Returns the missing frame
+   * numbers (empty when complete).
+   */
+  endOfBlock(page: number, blockNo: number, frames: number, post: string): number[] {
+    const missing: number[] = [];
+    for (let i = 0; i < frames; i++) if (!this.block.has(i)) missing.push(i);
+    if (missing.length) return missing;
+    const key = `${page}/${blockNo}`;
+    if (key !== this.lastBlockKey) {
+      this.lastBlockKey = key;
+      let len = 0;
+      for (let i = 0; i < frames; i++) len += this.block.get(i)!.length;
+      const data = new Uint8Array(len);
+      let p = 0;
+      for (let i = 0; i < frames; i++) { data.set(this.block.get(i)!, p); p += this.block.get(i)!.length; }
+      this.pageBlocks.push(data);
+      this.block = new Map();
+      if (post !== 'NULL') this.finishEcmPage();
+    }
+    return missing;
+  }
+
+  private finishEcmPage(): void {
+    const d = this.dcs;
+    if (!d || this.pageBlocks.length === 0) return;
+    let len = 0;
+    for (const b of this.pageBlocks) len += b.length;
+    const all = new Uint8Array(len);
+    let p = 0;
+    for (const b of this.pageBlocks) { all.set(b, p); p += b.length; }
+    this.pageBlocks = [];
+    const coding = this.coding();
+    const res = decodeImage(all, { width: d.width, coding, fillOrder: 2, xDpi: 204, yDpi: d.superfine ? 391 : d.fine ? 196 : 98 });
+    this.onPage({
+      channel: this.channel, start: this.now, end: this.now, image: res.image, rows: res.rows, badRows: res.badRows,
+      ecm: true, coding, modem: d.modem, bitRate: d.bitRate, error: res.error,
+    });
+  }
+
+  /** End of recording: close an open burst and a page still being decoded. */
+  flush(): void {
+    if (this.inBurst) this.endBurst();
+    this.finishNonEcmPage();
+  }
+}
