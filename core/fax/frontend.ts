@@ -344,6 +344,7 @@ export class FaxFrontEnd implements FaxIo {
     switch (s.kind) {
       case 'carrier-up':
         this.fastCarrier = true;
+        this.onEvent({ kind: 'fast-carrier', up: true });
         return;
       case 'training-in-progress':
         return;
@@ -359,6 +360,7 @@ export class FaxFrontEnd implements FaxIo {
         return;
       case 'carrier-down': {
         this.fastCarrier = false;
+        this.onEvent({ kind: 'fast-carrier', up: false });
         if (!this.fastTrained) return;
         this.fastTrained = false;
         const m = this.mode;

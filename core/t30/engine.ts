@@ -51,6 +51,8 @@ export type IoEvent =
   | { kind: 'frame'; frame: Uint8Array; ok: boolean; fast: boolean }
   | { kind: 'v21-carrier'; up: boolean }
   | { kind: 'fast-trained'; ok: boolean }
+  /** Energy of the expected fast signal appeared / went (trained or not). */
+  | { kind: 'fast-carrier'; up: boolean }
   /** Fast carrier dropped after a TCF: the longest run of zero bits seen, and all bits. */
   | { kind: 'tcf'; longestZeros: number; bits: number }
   /** Fast carrier dropped after a trained non-ECM page: its bytes (bits LSB first). */
@@ -217,6 +219,9 @@ export class T30Engine {
   private ecmRxBlockNo = 0;
   private ecmPageParts: Uint8Array[] = [];
   private sawBadFrame = false;
+  private t2Paused = false;
+  /** A fast signal was heard since we started waiting for this page. */
+  private fastSeen = false;
   private sawGoodFinal = false;
 
   private readonly pageEvents: PageEvent[] = [];
@@ -288,8 +293,17 @@ export class T30Engine {
         if (ev.up) {
           this.sawBadFrame = false;
           this.sawGoodFinal = false;
+          // Flags are coming: a command is on its way, do not time out under it (T.30 5.4.3.2).
+          if (this.t2.running) { this.t2Paused = true; this.t2.stop(); }
         } else {
+          if (this.t2Paused) { this.t2Paused = false; if (!this.finished) this.t2.start(this.now, T2); }
           this.onV21Down();
+        }
+        return;
+      case 'fast-carrier':
+        if (this.state === State.F_DOC_NON_ECM || this.state === State.F_DOC_ECM) {
+          // A burst is arriving: it is no longer "no signal" whether or not it trains.
+          if (ev.up) { this.fastSeen = true; this.t2.stop(); } else this.t2.start(this.now, T2);
         }
         return;
       case 'fast-trained':
@@ -449,8 +463,9 @@ export class T30Engine {
       case 'PRI-MPS':
       case 'PRI-EOP':
       case 'PRI-EOM':
-        // The sender did not hear our response: no new page, answer again.
-        if (this.lastResponse && this.pagesReceived > 0 && this.rxPageData === null) return this.repeatResponse();
+        // No page signal at all since our response: the sender did not hear it, answer again.
+        // (A page that came but did not train is answered RTN below.)
+        if (this.lastResponse && this.pagesReceived > 0 && !this.fastSeen) return this.repeatResponse();
         // A post-page command without a page we could train on.
         this.lastVerdict = 'RTN';
         return this.inFPostDocNonEcm(name, fif);
@@ -799,6 +814,7 @@ export class T30Engine {
   private expectPage(): void {
     this.setState(State.F_DOC_NON_ECM);
     this.rxPageData = null;
+    this.fastSeen = false;
     this.io.receive({ kind: 'page', modem: sessionModem(this.session!), shortTrain: this.shortTrain });
     this.t2.start(this.now, T2);
   }
@@ -810,6 +826,7 @@ export class T30Engine {
       this.ecmPageParts = [];
     }
     this.setState(State.F_DOC_ECM);
+    this.fastSeen = false;
     this.io.receive({ kind: 'ecm', modem: sessionModem(this.session!), shortTrain: this.shortTrain });
     this.t2.start(this.now, T2);
   }
@@ -945,6 +962,7 @@ export class T30Engine {
   private waitForCommand(state: State): void {
     this.setState(state);
     this.io.receive({ kind: 'v21' });
+    this.t2Paused = false;
     this.t2.start(this.now, T2);
   }
 

@@ -100,6 +100,14 @@ describe('T.30 engine: training and retrain', () => {
     expect(r.sender.bitRate).toBe(12000);
   });
 
+  it('a page that does not train is answered RTN (not a repeated MCF) and sent again', () => {
+    const r = fakeCall({ sizes: [2000, 2000, 2000], senderCaps: { ecm: false }, hooks: { trainFails: (kind, nth) => kind === 'page' && nth === 2 } });
+    expect(r.sender.status, r.receiverLog.join('\n')).toBe(T30Err.OK);
+    expect(r.sink.pages.length).toBe(3);
+    for (let i = 0; i < 3; i++) expect(r.sink.pages[i]).toEqual(r.source.pages[i]);
+    expect(r.receiverLog.filter((l) => l.includes('tx RTN')).length).toBe(1);
+  });
+
   it('RTP confirms the page and retrains before the next', () => {
     const r = fakeCall({ sizes: [2000, 2000], senderCaps: { ecm: false }, sinkVerdict: (_p, nth) => (nth === 0 ? 'RTP' : 'MCF') });
     expect(r.sender.status).toBe(T30Err.OK);

@@ -20,6 +20,8 @@ export interface Hooks {
   frameOk?: (frame: Uint8Array, fromCaller: boolean, fast: boolean, index: number) => boolean;
   /** Longest zero run a TCF yields (default: the whole 1.5 s). */
   tcfZeros?: (rate: number, nth: number) => number;
+  /** Return true to make the far receiver fail to train on this fast burst (nth of its kind). */
+  trainFails?: (kind: 'tcf' | 'page' | 'ecm', nth: number) => boolean;
   /** Silence the side from this sample on (it stops transmitting, as a dead peer). */
   deadAt?: { caller?: number; answerer?: number };
 }
@@ -47,6 +49,7 @@ class FakeIo implements FaxIo {
   hangUp(): void { this.hungUp = true; this.step = null; }
   get busy(): boolean { return this.step !== null && this.step.kind !== 'cng'; }
   private elapsed = 0;
+  failing = false;
   tick(line: Line): void {
     if (!this.step || this.dead) return;
     if (this.step.kind === 'cng') return;
@@ -54,7 +57,12 @@ class FakeIo implements FaxIo {
     const s = this.step;
     if ((s.kind === 'page' || s.kind === 'ecm' || s.kind === 'tcf') && this.elapsed < 1600 && this.elapsed + BLOCK >= 1600) {
       const to = this.peer;
-      if (!to.busy && !to.hungUp && to.rx.kind === s.kind && sameModem(to.rx, s)) to.engine.event({ kind: 'fast-trained', ok: true });
+      if (!to.busy && !to.hungUp && to.rx.kind === s.kind && sameModem(to.rx, s)) {
+        const nth = line.burstCount[s.kind]++;
+        this.failing = line.hooks.trainFails?.(s.kind, nth) ?? false;
+        to.engine.event({ kind: 'fast-carrier', up: true });
+        to.engine.event({ kind: 'fast-trained', ok: !this.failing });
+      }
     }
     this.elapsed += BLOCK;
     this.remaining -= BLOCK;
@@ -99,9 +107,17 @@ export class Line {
     this.answerer.peer = this.caller;
   }
 
+  burstCount = { tcf: 0, page: 0, ecm: 0 };
+
   deliver(from: FakeIo, step: TxStep): void {
     const to = from.peer;
     if (to.busy || to.hungUp) return; // half duplex: a transmitting side hears nothing
+    if (step.kind === 'tcf' || step.kind === 'page' || step.kind === 'ecm') {
+      const failed = from.failing;
+      from.failing = false;
+      if (to.rx.kind === step.kind && sameModem(to.rx, step)) to.engine.event({ kind: 'fast-carrier', up: false });
+      if (failed) return;
+    }
     const ev = (e: IoEvent) => to.engine.event(e);
     switch (step.kind) {
       case 'ced':
