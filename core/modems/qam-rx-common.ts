@@ -84,6 +84,8 @@ export abstract class QamReceiverBase implements ModemReceiver {
   private samples = 0;
   private symbols = 0;
   private filling = false;
+  /** Symbols left during which the loops and the equalizer do not adapt (after fillin). */
+  private hold = 0;
 
   // front-end gain (AGC before the equalizer), frozen once training starts
   private feGain = 1;
@@ -232,6 +234,8 @@ export abstract class QamReceiverBase implements ModemReceiver {
   protected abstract beginData(): void;
 
   fillin(n: number): void {
+    // no adaptation until the zeros have left the matched filter and the equalizer
+    this.hold = (this.cfg.eqLen >> 1) + this.cfg.spanSymbols + 2;
     this.filling = true;
     while (n > 0) {
       const k = Math.min(n, this.zeros.length);
@@ -295,7 +299,9 @@ export abstract class QamReceiverBase implements ModemReceiver {
     // while searching the AGC holds the power at meanPower; after that the gain is frozen
     if (this.mode === Mode.Search) this.fePower = this.cfg.meanPower;
     else this.fePower += (p - this.fePower) * 0.03;
-    if (!this.filling && this.fePower > 0) {
+    const adapt = !this.filling && this.hold === 0;
+    if (this.hold > 0 && !this.filling) this.hold--;
+    if (adapt && this.fePower > 0) {
       const e = gardnerError(this.prevRe, this.prevIm, this.midRe, this.midIm, yr, yi) / (this.fePower + 1e-30);
       const ec = e > 1 ? 1 : e < -1 ? -1 : e;
       this.due += this.timing.update(ec) * this.sps;
@@ -409,7 +415,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
   private eqSymbol(p: number): void {
     const cfg = this.cfg;
     // signal loss: symbol power 10 dB under the trained level for 24 symbols
-    this.symPower += (p - this.symPower) * 0.1;
+    if (!this.filling) this.symPower += (p - this.symPower) * 0.1;
     if (!this.filling && this.symPower < 0.1 * this.trainedPower) {
       if (++this.lowPowerCount > 24) {
         this.carrierLost();
@@ -444,7 +450,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
     const xr = wr - zr, xi = wi - zi;
     const err2 = xr * xr + xi * xi;
     this.mseAvg += (err2 / cfg.meanPower - this.mseAvg) * (training ? 0.05 : 0.01);
-    if (!this.filling) {
+    if (!this.filling && this.hold === 0) {
       // equalizer error rotated back into the equalizer's frame
       const mu = training ? (this.trainIdx - cfg.anchor < 128 ? 0.15 : 0.05) : 0.02;
       this.eq.update(xr * c - xi * s, xi * c + xr * s, mu);
