@@ -21,7 +21,11 @@
  * T.6: rows follow each other with no EOLs; EOFB ends the page. A bad MMR row cannot be
  * resynchronised, so the page ends there with an error.
  * A bad row is replaced by the last good row (white before any), as spandsp and HylaFAX do; the
- * reference line for the next 2-D row is that last good row.
+ * reference line for the next 2-D row is that last good row (spandsp uses the patched-up bad row).
+ * Stricter than spandsp and libtiff, which ignore bits between a complete row and its EOL: webfax
+ * counts such a row bad, since a row that sums to the width early and is followed by junk is
+ * almost always a corrupted one (measured: MH at BER 1e-3 on ITU chart 4, under 1 % of the rows
+ * called good are wrong).
  * With `rows` set (TIFF strips), decoding stops after that many rows and missing rows at the end
  * are filled the same way and counted bad.
  */

@@ -237,6 +237,65 @@ describe('t4 streaming decoder', () => {
   });
 });
 
+describe('t4 decoder under line errors', () => {
+  // A chart sent with random bit errors: the decoder must find the damage (bad rows), and rows it
+  // calls good must be real rows of the page (compared within +-80 rows, since a corrupted EOL
+  // merges two rows and shifts the rest).
+  const img = readPbm(readFileSync(fixture('itu', 'itu4.pbm')));
+  const stride = strideOf(img.width);
+  function run(coding: Coding, ber: number, seed: number) {
+    const bytes = encodeImage(img, { coding, k: 4 });
+    let s = seed;
+    let flips = 0;
+    for (let i = 0; i < bytes.length * 8; i++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      if (s / 4294967296 < ber) { bytes[i >> 3] ^= 1 << (i & 7); flips++; }
+    }
+    let y = 0;
+    let goodButWrong = 0;
+    const dec = new T4Decoder({
+      width: img.width, coding,
+      onRow(row, bad) {
+        if (!bad) {
+          let found = false;
+          for (let yy = Math.max(0, y - 80); yy < Math.min(img.height, y + 80) && !found; yy++) {
+            let same = true;
+            for (let i = 0; i < stride && same; i++) same = row[i] === img.data[yy * stride + i];
+            found = same;
+          }
+          if (!found) goodButWrong++;
+        }
+        y++;
+      },
+    });
+    dec.putBytes(bytes);
+    return { ...dec.end(), flips, goodButWrong };
+  }
+
+  it('MH: every error is caught or harmless at BER 1e-5..1e-4, verdicts follow the damage', () => {
+    const a = run('mh', 1e-5, 99);
+    expect(a.flips).toBeGreaterThan(0);
+    expect(a.badRows).toBe(a.flips);
+    expect(a.goodButWrong).toBe(0);
+    expect(copyQuality(a)).toBe('MCF');
+    const b = run('mh', 1e-4, 99);
+    expect(b.badRows).toBeGreaterThan(b.flips * 0.8);
+    expect(b.goodButWrong).toBeLessThanOrEqual(2);
+    expect(b.rtcSeen).toBe(true);
+    const c = run('mh', 1e-3, 99);
+    expect(c.goodButWrong).toBeLessThan(c.badRows / 20);
+    expect(copyQuality(c)).toBe('RTN');
+  });
+
+  it('MR (K=4): damage is caught; 2-D rows after a bad row are decoded against the last good row', () => {
+    const a = run('mr', 1e-4, 7);
+    expect(a.badRows).toBeGreaterThan(a.flips * 0.8);
+    expect(a.rtcSeen).toBe(true);
+    // Undetected wrong rows come from 2-D rows coded against a row we had to replace.
+    expect(a.goodButWrong).toBeLessThan(a.badRows / 2);
+  });
+});
+
 describe('copy quality', () => {
   it('follows HylaFAX PercentGoodLines / MaxConsecutiveBadLines', () => {
     expect(copyQuality({ rows: 1000, badRows: 0, maxConsecutiveBadRows: 0 })).toBe('MCF');
