@@ -10,7 +10,9 @@
  * both. Times are seconds from the capture's first packet.
  *
  * Use: `if (isCapture(bytes)) { const c = decodeCapture(bytes); for (const ch of c.audioChannels)
- * analyse(ch.samples, ch.startTime, ch.label); c.t38.hdlcFrames … }`. `decodeCapture` throws an
+ * analyse(ch.samples, ch.startTime, ch.label); c.t38.hdlcFrames …; t38Pages(c.t38) }`.
+ * `t38Pages` turns the T.38 side into page images: non-ECM page data, or ECM FCD frames merged
+ * across PPR retransmissions, coded as the sender's last DCS said, decoded with core/t4. `decodeCapture` throws an
  * Error with a one-line message only when the bytes are not a capture; damage, truncation and
  * the absence of anything useful come back as `warnings`.
  */
@@ -18,8 +20,12 @@ import { parseCapture, extractUdp, sniffCapture, type UdpDatagram } from '../for
 import { findRtpStreams, rtpStreamToChannel, rtpStreamEvents, parseRtp, flowKey, type AudioChannel, type RtpEvent } from '../formats/rtp';
 import {
   looksLikeUdptl, decodeT38Direction,
-  type T38Event, type T38HdlcFrame, type T38PageData, type IfpVersion,
+  type T38Event, type T38HdlcFrame, type T38PageData, type IfpVersion, type T38DataType,
 } from '../formats/t38';
+import { parseDcs, type DcsParams } from '../t30/dis';
+import { postMessageCode } from '../t30/fcf';
+import { decodeImage } from '../t4/decode';
+import type { BilevelImage } from '../t4/image';
 
 export type { AudioChannel, RtpEvent } from '../formats/rtp';
 /** Pad channels to one common timeline (see core/formats/rtp.ts). */
@@ -163,4 +169,114 @@ export function decodeCapture(bytes: Uint8Array): CaptureDecode {
       : `no G.711 RTP audio or T.38 found in the capture (${udp.length} UDP datagrams in ${flows} flows)`);
   }
   return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// T.38 pages.
+
+export interface T38Page {
+  /** The sending side's flow. */
+  direction: string;
+  /** Seconds on the capture timeline: the page data's first octets. */
+  t: number;
+  ecm: boolean;
+  dataType: T38DataType;
+  coding: 'mh' | 'mr' | 'mmr';
+  /** The coded page as sent (line order, LSB first): non-ECM data, or FCD frames in order. */
+  bytes: Uint8Array;
+  /** ECM frames never received (frame numbers per block, "block:frame"); empty when whole. */
+  missingFrames: string[];
+  /** Non-ECM: IFP packets lost inside the page. */
+  missingPackets: number;
+  image: BilevelImage;
+  rows: number;
+  badRows: number;
+}
+
+const FCF_DCS = 0x82, FCF_FCD = 0x06, FCF_PPS = 0xbe, FCF_EOR = 0xce;
+
+function codingOf(dcs: DcsParams | undefined): 'mh' | 'mr' | 'mmr' {
+  if (dcs?.t6) return 'mmr';
+  return dcs?.twoD ? 'mr' : 'mh';
+}
+
+function pageOf(direction: string, t: number, ecm: boolean, dataType: T38DataType, dcs: DcsParams | undefined,
+  bytes: Uint8Array, missingFrames: string[], missingPackets: number): T38Page {
+  const coding = codingOf(dcs);
+  const width = dcs?.width ?? 1728;
+  const yDpi = dcs?.superfine ? 392 : dcs?.fine ? 196 : 98;
+  const d = decodeImage(bytes, { width, coding, xDpi: 204, yDpi });
+  return { direction, t, ecm, dataType, coding, bytes, missingFrames, missingPackets, image: d.image, rows: d.rows, badRows: d.badRows };
+}
+
+interface EcmPage { t: number; dataType: T38DataType; dcs: DcsParams | undefined; blocks: Map<number, { frames: Map<number, Uint8Array>; count: number }> }
+
+/**
+ * The pages sent over T.38 in a decoded capture, in time order. Each sender's frames are
+ * followed: DCS gives coding and width; a non-ECM page is its t4-non-ecm data; an ECM page is
+ * the FCD frames of its blocks (PPS says which page and block they were, and whether the page
+ * ends there), merged across PPR retransmissions. Never throws; damaged data gives bad rows.
+ */
+export function t38Pages(t38: CaptureDecode['t38']): T38Page[] {
+  const pages: T38Page[] = [];
+  const directions = new Set([...t38.hdlcFrames.map((f) => f.direction), ...t38.pageData.map((p) => p.direction)]);
+  for (const dir of directions) {
+    type Item = { t: number; frame?: T38HdlcFrame; data?: T38PageData };
+    const items: Item[] = [
+      ...t38.hdlcFrames.filter((f) => f.direction === dir).map((frame) => ({ t: frame.t, frame })),
+      ...t38.pageData.filter((p) => p.direction === dir).map((data) => ({ t: data.t, data })),
+    ].sort((a, b) => a.t - b.t);
+    let dcs: DcsParams | undefined;
+    let pending: { t: number; dataType: T38DataType; frames: Map<number, Uint8Array> } | undefined;
+    const ecmPages = new Map<number, EcmPage>(); // by PPS page counter
+    const done: EcmPage[] = [];
+    for (const it of items) {
+      if (it.data) {
+        if (it.data.kind === 'page') pages.push(pageOf(dir, it.data.t, false, it.data.dataType, dcs, it.data.bytes, [], it.data.missingPackets));
+        continue;
+      }
+      const f = it.frame!;
+      if (f.bytes.length < 3 || !f.fcsOk) continue;
+      const fcf = f.bytes[2]! & 0xfe;
+      if (fcf === FCF_DCS) {
+        dcs = parseDcs(f.bytes.subarray(3));
+      } else if (fcf === FCF_FCD && f.bytes.length >= 4) {
+        pending ??= { t: f.t, dataType: f.dataType, frames: new Map() };
+        pending.frames.set(f.bytes[3]!, f.bytes.subarray(4));
+      } else if ((fcf === FCF_PPS || fcf === FCF_EOR) && f.bytes.length >= 4) {
+        // PPS FIF: post-message code, page counter, block counter, frames in this burst - 1.
+        const code = postMessageCode(f.bytes[3]!);
+        if (fcf === FCF_PPS && f.bytes.length >= 7) {
+          const pageNo = f.bytes[4]!, blockNo = f.bytes[5]!, count = f.bytes[6]! + 1;
+          let page = ecmPages.get(pageNo);
+          if (!page) ecmPages.set(pageNo, (page = { t: pending?.t ?? f.t, dataType: pending?.dataType ?? f.dataType, dcs, blocks: new Map() }));
+          let block = page.blocks.get(blockNo);
+          if (!block) page.blocks.set(blockNo, (block = { frames: new Map(), count: 0 }));
+          block.count = Math.max(block.count, count);
+          for (const [n, d] of pending?.frames ?? []) block.frames.set(n, d);
+          pending = undefined;
+          if (code !== null && code !== 'NULL' && !done.includes(page)) done.push(page);
+        } else {
+          pending = undefined; // EOR: the sender gives up on what is still missing
+        }
+      }
+    }
+    for (const page of done) {
+      const parts: Uint8Array[] = [];
+      const missing: string[] = [];
+      for (const b of [...page.blocks.keys()].sort((x, y) => x - y)) {
+        const block = page.blocks.get(b)!;
+        const count = Math.max(block.count, ...[...block.frames.keys()].map((n) => n + 1));
+        for (let n = 0; n < count; n++) {
+          const d = block.frames.get(n);
+          if (d) parts.push(d); else missing.push(`${b}:${n}`);
+        }
+      }
+      const bytes = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+      let o = 0;
+      for (const p of parts) { bytes.set(p, o); o += p.length; }
+      pages.push(pageOf(dir, page.t, true, page.dataType, page.dcs, bytes, missing, 0));
+    }
+  }
+  return pages.sort((a, b) => a.t - b.t);
 }

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { repoRoot, fixture } from '../helpers/peers';
-import { decodeCapture } from '../../core/decode/capture';
+import { decodeCapture, t38Pages } from '../../core/decode/capture';
 import { encodePcap, ethernetIpv4Udp } from '../../core/formats/pcap';
 import { encodeUdptl } from '../../core/formats/t38';
 import { decodeImage } from '../../core/t4/decode';
@@ -97,32 +97,61 @@ for (const [name, version, ecm] of [
       expect(ind.find((e) => e.direction.startsWith(IP.B) && e.indicator === 'ced')).toBeDefined();
     });
 
-    it('the page decodes to the pixels of the document sent', () => {
+    it('TCF is told apart; the page decodes to the pixels of the document sent', () => {
       const cap = decodeCapture(toPcap(v, 3, (s, seq) => s === 'A' && seq % 40 === 7));
-      const dcs = cap.t38.hdlcFrames.find((f) => f.direction.startsWith(IP.A) && (f.bytes[2]! & 0xfe) === 0x82)!;
-      let data: Uint8Array;
       // The DCS is followed by TCF: 1.5 s of zeros at the DCS's rate (14400 bit/s here).
       const tcf = cap.t38.pageData.filter((p) => p.kind === 'tcf');
       expect(tcf.length).toBe(1);
       expect(tcf[0]!.bytes.every((b) => b === 0)).toBe(true);
       expect(tcf[0]!.bytes.length).toBeGreaterThanOrEqual(Math.floor((14400 * 1.5) / 8));
-      const pages = cap.t38.pageData.filter((p) => p.kind === 'page');
-      if (!ecm) {
-        expect(pages.length).toBe(1);
-        expect(pages[0]!.missingPackets).toBe(0);
-        data = pages[0]!.bytes;
-      } else {
-        // ECM: the page is the FCD frames' data (frame octet 3 = frame number) in order.
-        expect(pages.length).toBe(0);
+      expect(cap.t38.pageData.filter((p) => p.kind === 'page').length).toBe(ecm ? 0 : 1);
+      const pages = t38Pages(cap.t38);
+      expect(pages.length).toBe(1);
+      const p = pages[0]!;
+      expect(p).toMatchObject({ direction: `${IP.A}:${PORT.A}→${IP.B}:${PORT.B}`, ecm, dataType: 'v17-14400', missingFrames: [], missingPackets: 0, badRows: 0 });
+      expect(p.coding).toBe(ecm ? 'mmr' : 'mr');
+      expect(p.image.height).toBe(chart.height);
+      expect(Buffer.from(p.image.data).equals(Buffer.from(chart.data))).toBe(true);
+      // Cross-check the ECM path by hand: the FCD frames' data in frame-number order.
+      if (ecm) {
         const fcd = cap.t38.hdlcFrames.filter((f) => f.bytes[2] === 0x06 && f.dataType !== 'v21');
-        expect(fcd.length).toBeGreaterThan(10);
         fcd.sort((a, b) => a.bytes[3]! - b.bytes[3]!);
-        data = Buffer.concat(fcd.map((f) => f.bytes.subarray(4)));
+        expect(Buffer.from(p.bytes).equals(Buffer.concat(fcd.map((f) => f.bytes.subarray(4))))).toBe(true);
       }
-      const page = decodeImage(data, { width: 1728, coding: dcsCoding(dcs.bytes) });
-      expect(page.badRows).toBe(0);
-      expect(page.image.height).toBe(chart.height);
-      expect(Buffer.from(page.image.data).equals(Buffer.from(chart.data))).toBe(true);
     });
   });
 }
+
+describe('T.38 ECM call with a partial page request (chart_ecm_ppr_v3)', () => {
+  const v = loadVector('chart_ecm_ppr_v3.ifp.txt.gz');
+  // Packets 101 and 102 of the caller (inside FCD frame 1) never reached the answerer, which sent
+  // PPR; the caller resent frame 1. The capture loses them too (no redundancy).
+  const cap = decodeCapture(toPcap(v, 0, (s, seq) => s === 'A' && (seq === 101 || seq === 102)));
+
+  it('spandsp completed the call after one PPR', () => {
+    expect(v.phaseE).toEqual(['E A 0 1 0', 'E B 0 1 0']);
+    expect(v.frames.B.filter((f) => f.startsWith('ff13bc')).length).toBe(1); // PPR
+  });
+
+  it('the damaged FCD is reported bad, the retransmission good, and the page is whole', () => {
+    const a = cap.t38.hdlcFrames.filter((f) => f.direction.startsWith(IP.A));
+    const frame1 = a.filter((f) => f.bytes[2] === 0x06 && f.bytes[3] === 1);
+    expect(frame1.map((f) => [f.fcsOk, f.problem])).toEqual([[false, 'data-missing'], [true, undefined]]);
+    expect(cap.warnings.join()).toMatch(/2 IFP packet\(s\) lost/);
+    const pages = t38Pages(cap.t38);
+    expect(pages.length).toBe(1);
+    expect(pages[0]!.missingFrames).toEqual([]);
+    expect(pages[0]!.badRows).toBe(0);
+    expect(Buffer.from(pages[0]!.image.data).equals(Buffer.from(chart.data))).toBe(true);
+  });
+
+  it('without the retransmission the page has a hole: the missing frame is named', () => {
+    // Only the frames before the answerer's PPR: the first PPS, frame 1 still bad.
+    const t = cap.t38.hdlcFrames.find((f) => f.direction.startsWith(IP.B) && f.bytes[2] === 0xbc)!.t;
+    const early = { ...cap.t38, hdlcFrames: cap.t38.hdlcFrames.filter((f) => f.t < t) };
+    const pages = t38Pages(early);
+    expect(pages.length).toBe(1);
+    expect(pages[0]!.missingFrames).toEqual(['0:1']);
+    expect(pages[0]!.badRows).toBeGreaterThan(0);
+  });
+});

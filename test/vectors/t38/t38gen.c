@@ -4,7 +4,8 @@
  *
  * Build and run (from test/vectors/t38/; gen.sh does this for every vector):
  *   cc -O2 -o /tmp/t38gen t38gen.c -lspandsp -ltiff -lm
- *   /tmp/t38gen --send DOC.tif --rx OUT.rx.tif [--ecm] [--version 0|1|2|3] > NAME.ifp.txt
+ *   /tmp/t38gen --send DOC.tif --rx OUT.rx.tif [--ecm] [--version 0|1|2|3] [--drop SEQ,SEQ,...] > NAME.ifp.txt
+ * --drop: those packets of side A are logged but never reach B (to make B send PPR in ECM).
  *
  * Output lines (text, one per event, in time order):
  *   P <side> <seq> <sample> <hex>   an IFP packet side A (caller, sender) or B sent; seq counts from 0
@@ -40,6 +41,7 @@ typedef struct {
 } side_t;
 
 static long samples;
+static int drops[64], ndrops;
 
 static void hex(const uint8_t *b, int len)
 {
@@ -79,9 +81,16 @@ static void phase_e(t30_state_t *t30, void *user_data, int result)
     side->done = true;
 }
 
+static bool dropped(side_t *from, int seq)
+{
+    for (int i = 0; from->name == 'A' && i < ndrops; i++) if (drops[i] == seq) return true;
+    return false;
+}
+
 static void deliver(side_t *from, side_t *to)
 {
     for (int i = 0; i < from->queued; i++) {
+        if (dropped(from, from->queue[i].seq)) continue;
         t38_core_rx_ifp_packet(t38_terminal_get_t38_core_state(to->t38), from->queue[i].buf, from->queue[i].len, (uint16_t) from->queue[i].seq);
     }
     from->queued = 0;
@@ -97,7 +106,10 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--rx") && i + 1 < argc) rx = argv[++i];
         else if (!strcmp(argv[i], "--ecm")) ecm = true;
         else if (!strcmp(argv[i], "--version") && i + 1 < argc) version = atoi(argv[++i]);
-        else { fprintf(stderr, "usage: t38gen --send DOC.tif --rx OUT.tif [--ecm] [--version N]\n"); return 1; }
+        else if (!strcmp(argv[i], "--drop") && i + 1 < argc) {
+            for (char *p = strtok(argv[++i], ","); p && ndrops < 64; p = strtok(NULL, ",")) drops[ndrops++] = atoi(p);
+        }
+        else { fprintf(stderr, "usage: t38gen --send DOC.tif --rx OUT.tif [--ecm] [--version N] [--drop SEQ,...]\n"); return 1; }
     }
     if (!send || !rx) { fprintf(stderr, "t38gen: --send and --rx are required\n"); return 1; }
     static side_t a, b;
