@@ -46,6 +46,8 @@ export interface QamRxConfig {
   anchor: number;
   /** Correlation window in symbols. */
   window: number;
+  /** Averaging of the alternation detector (default 1/16; short trainings need faster). */
+  alternationAlpha?: number;
   /** MSE (relative to meanPower) above which training fails. */
   maxTrainMse: number;
 }
@@ -341,7 +343,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
     const di = (yi * pr - yr * pi) / (m0 * m1);
     this.dRe[pos] = dr; this.dRe[pos + H] = dr;
     this.dIm[pos] = di; this.dIm[pos + H] = di;
-    const a = 0.0625;
+    const a = this.cfg.alternationAlpha ?? 0.0625;
     this.r2Re += a * ((yr * qr + yi * qi) / (m0 * m2) - this.r2Re);
     this.r2Im += a * ((yi * qr - yr * qi) / (m0 * m2) - this.r2Im);
     if (Math.hypot(this.r2Re, this.r2Im) > 0.7) this.lastAlternation = this.symbols;
