@@ -100,6 +100,7 @@ export const convertCommand: Command = {
         throw new Error(`${inPath}: ${(e as Error).message}`);
       }
       if (!pages.length) throw new Error(`${inPath} has no pages`);
+      pages.forEach((p, i) => { if (p.damage) console.error(`webfax convert: warning: ${inPath} page ${i + 1}: ${p.damage}`); });
       sources.push(...pages);
     }
     const pages = preparePages(sources, {

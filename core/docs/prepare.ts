@@ -36,7 +36,8 @@ export function sniffDocument(bytes: Uint8Array): DocumentKind | undefined {
   return undefined;
 }
 
-export type SourcePage = { kind: 'bilevel'; image: BilevelImage } | { kind: 'grey'; image: GreyImage };
+/** A decoded page; `damage` says what was wrong with it if the file was damaged (TIFF). */
+export type SourcePage = ({ kind: 'bilevel'; image: BilevelImage } | { kind: 'grey'; image: GreyImage }) & { damage?: string };
 
 export interface LoadOptions {
   /** Line density to render PDFs at (default: that of `resolution`, else fine). */
@@ -55,7 +56,10 @@ export async function loadDocument(bytes: Uint8Array, opts: LoadOptions = {}): P
   switch (kind) {
     case 'tiff':
       // A damaged page comes back with its bad rows replaced (as a receiver keeps them).
-      return readTiff(bytes).map((p) => ({ kind: 'bilevel', image: p.image }));
+      return readTiff(bytes).map((p) => ({
+        kind: 'bilevel', image: p.image,
+        damage: p.badRows || p.error ? `${p.badRows} bad row${p.badRows === 1 ? '' : 's'}${p.error ? ` (${p.error})` : ''}` : undefined,
+      }));
     case 'pbm':
       return [{ kind: 'bilevel', image: readPbm(bytes, { xDpi: FAX_XDPI, yDpi: 98 }) }];
     case 'png': {

@@ -27,6 +27,15 @@ beforeAll(() => {
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
 describe('webfax convert', () => {
+  it('converts a damaged TIFF with a warning naming the bad rows', async () => {
+    const t = writeTiff([pages[0]!], { compression: 'mh' });
+    for (let i = 400; i < 600; i++) t[i] = 0; // zeros: no EOL for a stretch of rows
+    writeFileSync(join(dir, 'damaged.tif'), t);
+    const r = await webfax('convert', join(dir, 'damaged.tif'), join(dir, 'damaged.pdf'));
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/warning: .*damaged\.tif page 1: \d+ bad rows?/);
+  });
+
   it('writes one PNG per page as NAME-N.png and reads them back in order', async () => {
     const r = await webfax('convert', join(dir, 'doc.tif'), join(dir, 'out.png'));
     expect(r.code).toBe(0);
