@@ -276,7 +276,10 @@ export class FastListener {
 
   /** End of recording: close an open burst and a page still being decoded. */
   flush(): void {
-    if (this.inBurst) this.endBurst();
+    if (this.inBurst && this.burst) {
+      if (!this.trained && !this.burst.reason) this.burst.reason = 'the recording ends during the training';
+      this.endBurst();
+    }
     this.finishNonEcmPage();
   }
 }

@@ -33,6 +33,8 @@ export interface ReportFrame {
   fields: string[];
   /** Key values (ident, modem, bitRate, page, ...). */
   values: Record<string, unknown>;
+  /** The same frame heard on another channel shortly before: an echo of it, not a new frame. */
+  echo?: boolean;
 }
 
 export interface ReportBurst {
@@ -164,22 +166,38 @@ export class ReportBuilder {
   build(file: string, sampleRate: number, channels: number, samples: number): DecodeReport {
     const tones = [...this.tones].sort((a, b) => a.start - b.start);
     const frames = [...this.frames].sort((a, b) => a.t - b.t);
+    markEchoes(frames);
     const ids: DecodeReport['summary']['ids'] = {};
     let modem: string | undefined, bitRate: number | undefined, ecm: boolean | undefined;
     for (const f of frames) {
-      if (!f.fcsOk) continue;
+      if (!f.fcsOk || f.echo) continue;
       if (f.name === 'CSI') ids.csi = f.values.ident as string;
       if (f.name === 'TSI') ids.tsi = f.values.ident as string;
       if (f.name === 'CIG') ids.cig = f.values.ident as string;
       if (f.name === 'DCS') { modem = f.values.modem as string; bitRate = f.values.bitRate as number; ecm = f.values.ecm as boolean; }
     }
     const badFcs = frames.filter((f) => !f.fcsOk).length;
+    const real = frames.filter((f) => !f.echo);
     return {
       file, sampleRate, channels, channelLabels: this.channelLabels, duration: round(samples / this.rate), tones, frames,
       bursts: [...this.bursts].sort((a, b) => a.start - b.start), pages: this.pages,
-      summary: { frames: frames.length, badFcs, ids, modem, bitRate, ecm, verdict: verdict(frames, modem, bitRate) },
+      summary: { frames: real.length, badFcs, ids, modem, bitRate, ecm, verdict: verdict(real, modem, bitRate) },
       warnings: this.warnings,
     };
+  }
+}
+
+/** In multi-channel input, a frame repeated on another channel within 1 s is that channel's echo. */
+function markEchoes(frames: ReportFrame[]): void {
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames[i]!;
+    for (let j = i - 1; j >= 0 && f.t - frames[j]!.t < 1; j--) {
+      const g = frames[j]!;
+      if (g.channel !== f.channel && g.channel >= 0 && f.channel >= 0 && !g.echo && g.hex === f.hex && f.t > g.t) {
+        f.echo = true;
+        break;
+      }
+    }
   }
 }
 
@@ -214,7 +232,8 @@ function verdict(frames: ReportFrame[], modem?: string, bitRate?: number): strin
 export function formatReport(r: DecodeReport): string {
   const lines: string[] = [];
   lines.push(`Recording: ${r.file}`);
-  lines.push(`  ${r.sampleRate} Hz, ${r.channels === 1 ? 'mono (line tap: both directions)' : `${r.channels} channels (one direction each)`}, ${r.duration.toFixed(2)} s`);
+  const layout = r.channels === 1 ? (r.channelLabels.length ? '1 channel' : 'mono (line tap: both directions)') : `${r.channels} channels (one direction each)`;
+  lines.push(`  ${r.sampleRate} Hz, ${layout}, ${r.duration.toFixed(2)} s`);
   r.channelLabels.forEach((l, i) => lines.push(`  channel ${i}: ${l}`));
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   type Item = { t: number; text: string[] };
@@ -230,20 +249,20 @@ export function formatReport(r: DecodeReport): string {
     items.push({ t: p.t, text: [`${fmtT(p.t)}  Page ${p.number}: ${p.width} x ${p.rows} rows, ${p.badRows} bad, ${p.coding.toUpperCase()}${p.ecm ? ' (ECM)' : ''}${p.file ? ` -> ${p.file}` : ''}${p.error ? ` [${p.error}]` : ''}`] });
   }
   let msg = 0;
-  let frameNo = 0;
-  let inMessage = false;
+  // Per channel: frame number inside the open message (0 = no message open).
+  const open = new Map<number, number>();
   for (const f of r.frames) {
     const text: string[] = [];
-    if (!inMessage) {
+    let frameNo = open.get(f.channel) ?? 0;
+    if (frameNo === 0) {
       msg++;
-      frameNo = 0;
       text.push(`${fmtT(f.t)}  FAX control message #${msg}${r.channels > 1 ? ` (channel ${f.channel})` : ''}`);
     }
     frameNo++;
-    text.push(`    Frame #${frameNo} at ${f.t.toFixed(3)} s: ${f.name} - ${f.longName}${f.fcsOk ? '' : '  ** BAD FCS **'}`);
+    open.set(f.channel, f.final ? 0 : frameNo);
+    text.push(`    Frame #${frameNo} at ${f.t.toFixed(3)} s: ${f.name} - ${f.longName}${f.fcsOk ? '' : '  ** BAD FCS **'}${f.echo ? '  (echo of the other direction)' : ''}`);
     for (const l of f.fields) text.push(`      ${l}`);
     text.push(`      ${f.fcsOk ? 'Normal frame termination (FCS OK)' : 'Frame check sequence error'}  [${f.hex.length > 64 ? f.hex.slice(0, 64) + '...' : f.hex}]`);
-    inMessage = !f.final;
     items.push({ t: f.t, text });
   }
   items.sort((a, b) => a.t - b.t);

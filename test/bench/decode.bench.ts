@@ -1,8 +1,8 @@
 /**
- * Decoding a whole call recording (~62-82 s at 8 kHz) to its report: CPU time of webfax's
- * analyser beside spandsp's own decode of the same tap (a fresh `faxpeer --receive` replaying the
- * mono WAV, the README's replay example; it decodes the pages too, so it is an upper bound for
- * the control channel). Prints seconds of CPU per 60 s of audio, and the ratio. Best of 3.
+ * Decoding a whole call recording (~62-72 s at 8 kHz) to its report and page images: CPU time of
+ * webfax's analyser (tones, V.21, the fast modem, T.4/T.6, ECM reassembly) beside spandsp's own
+ * decode of the same tap (a fresh `faxpeer --receive` replaying the mono WAV, the README's replay
+ * example). Prints seconds of CPU per 60 s of audio (goal <= 1 s), and the ratio. Best of 3.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
