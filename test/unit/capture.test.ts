@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fixture } from '../helpers/peers';
-import { decodeCapture, isCapture, type AudioChannel } from '../../core/decode/capture';
+import { decodeCapture, isCapture, t38Pages, type AudioChannel } from '../../core/decode/capture';
 import { encodePcap, ethernetIpv4Udp } from '../../core/formats/pcap';
 import { encodeRtp } from '../../core/formats/rtp';
 import { encodeIfp, encodeUdptl, bitReverse, type IfpPacket } from '../../core/formats/t38';
@@ -275,6 +275,26 @@ describe('capture: garbage', () => {
     const cap = decodeCapture(encodePcap(frames));
     expect(cap.t38.flows).toEqual([]);
     expect(cap.warnings.join()).toMatch(/no G\.711 RTP audio or T\.38/);
+  });
+
+  it('UDPTL carrying random IFPs and random HDLC/page fields never throws, here or in t38Pages', () => {
+    let s = 5;
+    const rnd = (n: number) => Uint8Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 24));
+    for (let trial = 0; trial < 5; trial++) {
+      const frames = Array.from({ length: 200 }, (_, k) => {
+        let ifp: Uint8Array;
+        const r = rnd(1)[0]!;
+        if (r < 30) ifp = rnd(1 + (r % 30));
+        else if (r < 120) ifp = encodeIfp({ kind: 'data', dataType: 'v21', fields: [{ type: 'hdlc-data', data: Uint8Array.of(0xff, 0xc8, ...rnd(r % 9)) }, { type: r & 1 ? 'hdlc-fcs-OK' : 'hdlc-fcs-BAD', data: new Uint8Array(0) }] });
+        else if (r < 180) ifp = encodeIfp({ kind: 'data', dataType: 'v17-14400', fields: [{ type: 'hdlc-data', data: Uint8Array.of(0xff, 0xc0, ...rnd(3 + (r % 40))) }, { type: 'hdlc-fcs-OK', data: new Uint8Array(0) }] });
+        else ifp = encodeIfp({ kind: 'data', dataType: 'v29-9600', fields: [{ type: r & 1 ? 't4-non-ecm-data' : 't4-non-ecm-sig-end', data: rnd(1 + (r % 50)) }] });
+        return { time: 1 + k * 0.02, data: ethernetIpv4Udp(A, 4000, B, 5000, encodeUdptl({ seq: k, primary: ifp, secondary: k ? [rnd(k % 5)] : [] })) };
+      });
+      const cap = decodeCapture(encodePcap(frames));
+      expect(cap.t38.flows.length).toBe(1);
+      expect(cap.t38.hdlcFrames.length).toBeGreaterThan(20);
+      expect(() => t38Pages(cap.t38)).not.toThrow();
+    }
   });
 
   it('random UDP payloads and damaged fixtures never throw', () => {
