@@ -222,6 +222,8 @@ export class T30Engine {
   private t2Paused = false;
   /** A fast signal was heard since we started waiting for this page. */
   private fastSeen = false;
+  private fastUpAt = -1;
+  private fastTrainedNow = false;
   private sawGoodFinal = false;
 
   private readonly pageEvents: PageEvent[] = [];
@@ -301,12 +303,25 @@ export class T30Engine {
         }
         return;
       case 'fast-carrier':
+        if (this.state === State.F_TCF) {
+          // A TCF-long burst we could not train on is a failed training check: FTT, so the
+          // sender steps down (a short click is ignored, as spandsp does).
+          if (ev.up) this.fastUpAt = this.now;
+          else if (this.fastUpAt >= 0 && this.now - this.fastUpAt >= ms(1000) && !this.fastTrainedNow) {
+            this.tFast.stop();
+            this.log('TCF came but did not train -> FTT');
+            this.respond([this.simple('FTT')], () => this.waitForCommand(State.R));
+          }
+          if (!ev.up) { this.fastUpAt = -1; this.fastTrainedNow = false; }
+          return;
+        }
         if (this.state === State.F_DOC_NON_ECM || this.state === State.F_DOC_ECM) {
           // A burst is arriving: it is no longer "no signal" whether or not it trains.
           if (ev.up) { this.fastSeen = true; this.t2.stop(); } else this.t2.start(this.now, T2);
         }
         return;
       case 'fast-trained':
+        if (ev.ok) this.fastTrainedNow = true;
         if (ev.ok) {
           this.tFast.stop();
           if (this.state === State.F_DOC_NON_ECM || this.state === State.F_DOC_ECM) this.t2.stop();
@@ -714,6 +729,8 @@ export class T30Engine {
     this.session = s;
     this.log(`DCS: ${modemName(sessionModem(s))} ${FALLBACK[s.fallback]!.rate} ${s.coding} ${s.yRes} ECM=${s.ecm}`);
     this.setState(State.F_TCF);
+    this.fastUpAt = -1;
+    this.fastTrainedNow = false;
     this.io.receive({ kind: 'tcf', modem: sessionModem(s), shortTrain: false });
     this.tFast.start(this.now, LONGEST_TCF_WAIT);
   }

@@ -81,6 +81,13 @@ describe('T.30 engine: training and retrain', () => {
     expect(r.receiverLog.filter((l) => l.includes('tx FTT')).length).toBe(2);
   });
 
+  it('a TCF the receiver cannot train on at all is answered FTT, and the sender steps down', () => {
+    const r = fakeCall({ sizes: [2000], hooks: { trainFails: (kind, nth) => kind === 'tcf' && nth === 0 } });
+    expect(r.sender.status, r.receiverLog.join('\n')).toBe(T30Err.OK);
+    expect(r.sender.bitRate).toBe(12000);
+    expect(r.receiverLog.some((l) => l.includes('did not train -> FTT'))).toBe(true);
+  });
+
   it('TCF failing at every rate ends CANNOT_TRAIN', () => {
     const r = fakeCall({ sizes: [2000], hooks: { tcfZeros: () => 10 } });
     expect(r.sender.status).toBe(T30Err.CANNOT_TRAIN);

@@ -1,0 +1,68 @@
+/**
+ * `webfax call` (two webfax endpoints back to back in one process) and the CLI's handling of bad
+ * input for send/receive/call. Oracle: spandsp's tiffpagecmp (libtiff decode) between the document
+ * and received.tif, and the phase E summary.
+ */
+import { describe, it, expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { callCommand, sendCommand, receiveCommand } from '../../core/cli/fax';
+import { UsageError } from '../../core/cli/args';
+import { fixture, peerBin } from '../helpers/peers';
+
+const DOC1 = fixture('pages', 'chart_std_1p_g3-1d.tif');
+
+function cmp(a: string, b: string): { identical: boolean; pages_b: number } {
+  try {
+    return JSON.parse(execFileSync(peerBin('tiffpagecmp'), [a, b], { encoding: 'utf8' }));
+  } catch (e) {
+    return JSON.parse((e as { stdout: string }).stdout);
+  }
+}
+
+describe('webfax call', () => {
+  it('V.29, no ECM: the page arrives pixel-identical, stored as MMR TIFF', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webfax-call-'));
+    const code = await callCommand.run([DOC1, '--out', dir, '--modems', 'v29', '--no-ecm', '--summary', join(dir, 's.json')]);
+    const s = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
+    expect(code).toBe(0);
+    expect(s.ok).toBe(true);
+    expect(s.rx.modem).toBe('V.29');
+    expect(s.rx.bit_rate).toBe(9600);
+    expect(s.rx.pages_received).toBe(1);
+    expect(s.tx.pages_confirmed).toBe(1);
+    expect(cmp(DOC1, join(dir, 'received.tif')).identical).toBe(true);
+    // MMR (T.6) storage: compression tag 4 in the first IFD.
+    const tif = readFileSync(join(dir, 'received.tif'));
+    expect(tif.includes(Buffer.from([0x03, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x04, 0x00]))).toBe(true);
+  });
+
+  it('V.27ter with ECM over a noisy line (gated, 12 dB SNR): ECM repairs it, identical', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webfax-call-'));
+    const code = await callCommand.run([DOC1, '--out', dir, '--modems', 'v27', '--ecm', '--line', 'snr=12,gate=1,seed=3', '--summary', join(dir, 's.json')]);
+    const s = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
+    expect(code, JSON.stringify(s)).toBe(0);
+    expect(s.rx.ecm).toBe(true);
+    expect(cmp(DOC1, join(dir, 'received.tif')).identical).toBe(true);
+  });
+
+  it('bad input: clear errors, no stack traces, no hangs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webfax-call-'));
+    await expect(callCommand.run(['/nonexistent.tif', '--out', dir])).rejects.toThrow(/cannot read/);
+    const junk = join(dir, 'junk.tif');
+    writeFileSync(junk, 'this is not a document');
+    await expect(callCommand.run([junk, '--out', dir])).rejects.toThrow(/unrecognised|TIFF|document/i);
+    await expect(callCommand.run([DOC1])).rejects.toBeInstanceOf(UsageError);
+    await expect(callCommand.run([DOC1, '--out', dir, '--line', 'snr=abc'])).rejects.toBeInstanceOf(UsageError);
+    await expect(callCommand.run([DOC1, '--out', dir, '--modems', 'v99'])).rejects.toBeInstanceOf(UsageError);
+    await expect(sendCommand.run([DOC1])).rejects.toBeInstanceOf(UsageError);
+    await expect(receiveCommand.run(['--peer', 'true'])).rejects.toBeInstanceOf(UsageError);
+    // A peer that exits at once: the caller hears nothing and gives up on T1, ~35 s of line time.
+    const code = await sendCommand.run([DOC1, '--peer', 'true', '--summary', join(dir, 'p.json')]);
+    const s = JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8'));
+    expect(code).toBe(1);
+    expect(s.status).toBe(3);
+  });
+});
