@@ -25,6 +25,7 @@ const options = {
   dither: { value: true, help: 'grey to black/white: diffuse (default for grey input) or threshold' },
   tagline: { value: true, help: 'tagline format, e.g. "From %n|%c|Page %p of %t"' },
   ident: { value: true, help: 'station identifier for %n in the tagline' },
+  date: { value: true, help: 'text for %c in the tagline (default: now, YYYY-MM-DD HH:MM)' },
   chop: { value: true, help: 'chop trailing white space of the last page if at least this many inches' },
   'chop-all': { value: false, help: 'with --chop: chop every page, not only the last' },
 };
@@ -105,7 +106,7 @@ export const convertCommand: Command = {
     }
     const pages = preparePages(sources, {
       resolution, paper, fit, dither: ditherMode,
-      tagline: stringOption(args, 'tagline'), ident: stringOption(args, 'ident'),
+      tagline: stringOption(args, 'tagline'), ident: stringOption(args, 'ident'), date: stringOption(args, 'date'),
       chop: chopThreshold === undefined ? 'none' : chopAll ? 'all' : 'last', chopThreshold,
     });
     const written = await writePages(pages, kind, outPath, compression ?? 'mmr');

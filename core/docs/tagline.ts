@@ -11,6 +11,9 @@
 import { strideOf, type BilevelImage } from '../t4/image';
 import { GLYPH_H, GLYPH_W, glyphRow } from './font5x7';
 
+/** HylaFAX's default TagLineFormat. */
+export const DEFAULT_TAGLINE = 'From %n|%c|Page %p of %t';
+
 export interface TaglineInfo {
   /** Sending station identifier (TSI / phone number), `%n` and `%l`. */
   ident?: string;
