@@ -30,7 +30,7 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'webfax-docs-bench-'));
   try {
     const pages = readTiff(new Uint8Array(readFileSync(DOC))).map((p) => p.image);
-    let pdf = new Uint8Array(0);
+    let pdf: Uint8Array = new Uint8Array(0);
     const ours = await best(async () => { pdf = await encodePdf(pages); });
     writeFileSync(join(dir, 'ours.pdf'), pdf);
     const theirs = await best(() => execFileSync('tiff2pdf', ['-o', join(dir, 'libtiff.pdf'), DOC]));
