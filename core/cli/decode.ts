@@ -11,10 +11,8 @@ import { readFileSync, mkdirSync, writeFileSync, statSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import type { Command } from './command';
 import { parseArgs, stringOption, flagOption, numberOption, UsageError } from './args';
-import { parseWav, looksLikeWav, WavError } from '../formats/wav';
-import { decodeRawAudio, rawEncodingFromName, type RawEncoding } from '../formats/raw-audio';
-import { isCapture, decodeCapture } from '../decode/capture';
-import { analyseRecordingFull } from '../decode/recording';
+import type { RawEncoding } from '../formats/raw-audio';
+import { decodeInput, type DecodeInputOptions } from '../decode/input';
 import { formatReport, type DecodeReport } from '../decode/report';
 import type { BilevelImage } from '../t4/image';
 import { encodePng } from '../formats/png';
@@ -45,43 +43,9 @@ function readInput(path: string): Uint8Array {
   return new Uint8Array(readFileSync(path));
 }
 
-/** Decode any supported input file into a report. Throws Error with a one-line message on bad input. */
-export function decodeFile(path: string, bytes: Uint8Array, o: { rate?: number; encoding?: RawEncoding; lenient?: boolean; onProgress?: (f: number) => void } = {}): DecodedFile {
-  const file = basename(path);
-  if (bytes.length === 0) throw new Error(`${file}: empty file`);
-  if (isCapture(bytes)) {
-    const cap = decodeCapture(bytes);
-    const chans = cap.audioChannels;
-    const frames = cap.t38.hdlcFrames;
-    if (chans.length === 0 && frames.length === 0) {
-      throw new Error(`${file}: the capture holds no G.711 RTP audio and no T.38 fax data${cap.warnings.length ? ` (${cap.warnings[0]})` : ''}`);
-    }
-    const extend = (b: import('../decode/report').ReportBuilder) => {
-      for (const f of frames) b.addFrame(f.bytes, f.fcsOk, f.t, f.t, -1, `T.38 ${f.direction}`);
-    };
-    if (chans.length === 0) {
-      return analyseRecordingFull([new Float32Array(0)], 8000, { file, labels: ['(no audio)'], warnings: cap.warnings, extend });
-    }
-    return analyseRecordingFull(chans.map((c) => c.samples), 8000, {
-      file, offsets: chans.map((c) => c.startTime), labels: chans.map((c) => c.label), warnings: cap.warnings, extend, onProgress: o.onProgress,
-    });
-  }
-  const enc = o.encoding ?? rawEncodingFromName(path);
-  if (looksLikeWav(bytes) || !enc) {
-    try {
-      const w = parseWav(bytes, { lenient: o.lenient });
-      return analyseRecordingFull(w.channels, w.sampleRate, { file, warnings: w.warnings, onProgress: o.onProgress });
-    } catch (e) {
-      if (e instanceof WavError) {
-        const hint = looksLikeWav(bytes) ? '' : ' (give --encoding for headerless audio)';
-        throw new Error(`${file}: ${e.message}${hint}`);
-      }
-      throw e;
-    }
-  }
-  const raw = decodeRawAudio(bytes, { encoding: enc, sampleRate: o.rate });
-  if (raw.samples.length === 0) throw new Error(`${file}: no audio samples`);
-  return analyseRecordingFull([raw.samples], raw.sampleRate, { file, warnings: raw.warnings, onProgress: o.onProgress });
+/** Decode any supported input file (see core/decode/input.ts). */
+export function decodeFile(path: string, bytes: Uint8Array, o: DecodeInputOptions = {}): DecodedFile {
+  return decodeInput(basename(path), bytes, o);
 }
 
 export const decodeCommand: Command = {
