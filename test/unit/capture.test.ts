@@ -1,6 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { fixture } from '../helpers/peers';
+import { fixture, peerBin } from '../helpers/peers';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeS16le } from '../../core/formats/raw-audio';
 import { decodeCapture, isCapture, t38Pages, type AudioChannel } from '../../core/decode/capture';
 import { encodePcap, ethernetIpv4Udp } from '../../core/formats/pcap';
 import { encodeRtp } from '../../core/formats/rtp';
@@ -120,6 +125,42 @@ describe('capture: Wireshark sample (G.711 A-law, T.38 declined)', () => {
     const ans = byLabel('10.35.60.100:15580');
     const dis = v21Frames(ans.samples).find((f) => fcfName(f.bytes) === 'DIS')!;
     expect(ch.startTime + dcs.t).toBeGreaterThan(ans.startTime + dis.t);
+  });
+});
+
+/**
+ * Run spandsp's modemrx on `seconds` of a channel from just after the DCS; returns how many
+ * sessions trained and how many leading zero octets it decoded (TCF is all zeros).
+ */
+function spandspTcf(ch: AudioChannel, modem: string, rate: number, seconds: number): { trained: number; zeros: number } {
+  const dcs = v21Frames(ch.samples).find((f) => fcfName(f.bytes) === 'DCS')!;
+  const from = Math.round((dcs.t + 0.25) * 8000);
+  const dir = mkdtempSync(join(tmpdir(), 'webfax-capture-'));
+  try {
+    writeFileSync(join(dir, 'tcf.raw'), encodeS16le(ch.samples.subarray(from, from + seconds * 8000)));
+    const out = execFileSync(peerBin('modemrx'), ['--modem', modem, '--rate', String(rate), '-i', join(dir, 'tcf.raw'), '-o', join(dir, 'tcf.bin')], { encoding: 'utf8' });
+    const r = JSON.parse(out.trim().split('\n').pop()!) as { trained: number };
+    let zeros = 0;
+    for (const b of readFileSync(join(dir, 'tcf.bin'))) { if (b !== 0) break; zeros++; }
+    return { trained: r.trained, zeros };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('capture: the extracted audio is sample-exact enough for the fast modems (spandsp oracle)', () => {
+  it("V.17 14400 trains on the Wireshark sample caller's TCF and reads 1.5 s of zeros", () => {
+    const ch = decodeCapture(load(WIRESHARK)).audioChannels.find((c) => c.label.startsWith('10.23.1.52:16756'))!;
+    const r = spandspTcf(ch, 'v17', 14400, 3.3);
+    expect(r.trained).toBe(1);
+    expect(r.zeros).toBeGreaterThan(2500); // 1.5 s at 14400 bit/s = 2700 octets
+  });
+
+  it("V.29 9600 trains on the Asterisk capture's TCF and reads 1.5 s of zeros", () => {
+    const ch = decodeCapture(load(ASTERISK)).audioChannels[0]!;
+    const r = spandspTcf(ch, 'v29', 9600, 2.6);
+    expect(r.trained).toBeGreaterThanOrEqual(1);
+    expect(r.zeros).toBeGreaterThan(1650); // 1.5 s at 9600 bit/s = 1800 octets
   });
 });
 
