@@ -32,10 +32,15 @@
 import type { BilevelImage } from './image';
 import { strideOf } from './image';
 import type { Coding } from './encode';
-import {
-  BLACK_LOOKUP, DEC_EOL, DEC_INVALID, MODE_LOOKUP, Mode, VERTICAL_DELTA, WHITE_LOOKUP,
-} from './tables';
-import { CHANGE_SENTINELS, REVERSE, changesCapacity, renderChanges } from './rows';
+import * as tables from './tables';
+import * as rows from './rows';
+
+// Module-local aliases: in Node (tsx) imported bindings are getters, too slow for the per-code path.
+const { BLACK_LOOKUP, DEC_EOL, DEC_INVALID, MODE_LOOKUP, VERTICAL_DELTA, WHITE_LOOKUP } = tables;
+const { CHANGE_SENTINELS, REVERSE, changesCapacity, renderChanges } = rows;
+const M_PASS = tables.Mode.Pass;
+const M_HORIZONTAL = tables.Mode.Horizontal;
+const M_EXTENSION = tables.Mode.Extension;
 
 export interface DecodeSetup {
   /** Pixels per row (1728, 2048, 2432 on the line; anything for TIFF). */
@@ -592,12 +597,12 @@ export class T4Decoder {
       if ((bi & 1) !== color) bi++;
       const e = MODE_LOOKUP[this.peek13(p) >> 6];
       const m = e & 0xffff;
-      if (m === DEC_INVALID || m === Mode.Extension) return this.fail(p, avail);
+      if (m === DEC_INVALID || m === M_EXTENSION) return this.fail(p, avail);
       p += e >>> 16;
       if (p > avail) return this.final ? this.failAt(p) : NEED;
-      if (m === Mode.Pass) {
+      if (m === M_PASS) {
         a0 = ref[bi + 1];
-      } else if (m === Mode.Horizontal) {
+      } else if (m === M_HORIZONTAL) {
         p = this.readRun(p, avail, color);
         if (p < 0) return p;
         const a1 = (a0 < 0 ? 0 : a0) + this.runLen;

@@ -19,8 +19,17 @@
  */
 import type { BilevelImage } from './image';
 import { strideOf } from './image';
-import { BLACK_CODES, MODE_CODE, MODE_LEN, Mode, WHITE_CODES, type RunCodes } from './tables';
-import { REVERSE, changesCapacity, findChanges } from './rows';
+import * as tables from './tables';
+import type { RunCodes } from './tables';
+import * as rows from './rows';
+
+// Module-local aliases: in Node (tsx) imported bindings are getters, too slow for the per-code path.
+const { BLACK_CODES, MODE_CODE, MODE_LEN, WHITE_CODES } = tables;
+const { REVERSE, changesCapacity, findChanges } = rows;
+const M_PASS = tables.Mode.Pass;
+const M_HORIZONTAL = tables.Mode.Horizontal;
+const M_V0 = tables.Mode.V0;
+const M_VL1 = tables.Mode.VL1;
 
 export type Coding = 'mh' | 'mr' | 'mmr';
 
@@ -266,12 +275,12 @@ export class T4Encoder {
       const b1 = ref[bi];
       const b2 = ref[bi + 1];
       if (b2 < a1) {
-        this.putBits(MODE_CODE[Mode.Pass], MODE_LEN[Mode.Pass]);
+        this.putBits(MODE_CODE[M_PASS], MODE_LEN[M_PASS]);
         a0 = b2;
       } else {
         const d = a1 - b1;
         if (d >= -3 && d <= 3) {
-          const m = d === 0 ? Mode.V0 : d > 0 ? Mode.V0 + d : Mode.VL1 - 1 - d;
+          const m = d === 0 ? M_V0 : d > 0 ? M_V0 + d : M_VL1 - 1 - d;
           this.putBits(MODE_CODE[m], MODE_LEN[m]);
           a0 = a1;
           color ^= 1;
@@ -279,7 +288,7 @@ export class T4Encoder {
         } else {
           const a2 = cur[ai + 1];
           const start = a0 < 0 ? 0 : a0;
-          this.putBits(MODE_CODE[Mode.Horizontal], MODE_LEN[Mode.Horizontal]);
+          this.putBits(MODE_CODE[M_HORIZONTAL], MODE_LEN[M_HORIZONTAL]);
           this.putRun(color ? BLACK_CODES : WHITE_CODES, a1 - start);
           this.putRun(color ? WHITE_CODES : BLACK_CODES, a2 - a1);
           a0 = a2;
