@@ -5,6 +5,7 @@ import {
   parseCapture, extractUdp, encodePcap, ethernetIpv4Udp, sniffCapture, ipv6Text,
   LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_RAW, LINKTYPE_NULL, LINKTYPE_IPV6,
 } from '../../core/formats/pcap';
+import { decodeCapture } from '../../core/decode/capture';
 
 // --- builders for the variants the real fixtures do not cover -------------------------------
 
@@ -101,6 +102,22 @@ describe('pcap/pcapng containers', () => {
     expect(u.length).toBe(800);
     expect(new Set(u.map((d) => `${d.src}:${d.srcPort}>${d.dst}:${d.dstPort}`))).toEqual(new Set(['208.89.128.69:47322>81.201.84.200:13030']));
     expect(u.every((d) => d.payload.length === 172)).toBe(true);
+  });
+});
+
+describe('the same real capture in other containers decodes the same', () => {
+  it('pcapng (ns and default resolution, both byte orders) and Linux SLL give identical channels', () => {
+    const bytes = new Uint8Array(readFileSync(fixture('pcap', 'asterisk-testsuite_t38_enabled_two_reinvite_CARRIER_G711U.pcap')));
+    const ref = decodeCapture(bytes);
+    const frames = parseCapture(bytes).packets.map((p) => ({ time: p.time, data: p.data }));
+    const sll = frames.map((f) => ({ time: f.time, data: Uint8Array.from([0, 0, 0, 1, 0, 6, ...f.data.subarray(6, 12), 0, 0, ...f.data.subarray(12)]) }));
+    for (const bytes2 of [pcapng(frames, LINKTYPE_ETHERNET, true, { tsresol: 9 }), pcapng(frames, LINKTYPE_ETHERNET, false), pcapVariant(sll, LINKTYPE_LINUX_SLL, false, true)]) {
+      const c = decodeCapture(bytes2);
+      expect(c.audioChannels.length).toBe(1);
+      expect(c.audioChannels[0]!.label).toBe(ref.audioChannels[0]!.label);
+      expect(c.audioChannels[0]!.startTime).toBeCloseTo(ref.audioChannels[0]!.startTime, 5);
+      expect(Buffer.from(c.audioChannels[0]!.samples.buffer).equals(Buffer.from(ref.audioChannels[0]!.samples.buffer))).toBe(true);
+    }
   });
 });
 
