@@ -35,7 +35,11 @@ export type Coding = 'mh' | 'mr' | 'mmr';
 
 export interface EncodeOptions {
   coding: Coding;
-  /** MR only: a 1-D row every k rows (2 for standard, 4 for fine resolution as T.4 says). Default 4. */
+  /**
+   * MR only: a 1-D row every k rows. T.4 4.2.1 asks 2 at standard, 4 at fine/200 lpi, 6 at 300,
+   * 8 at superfine/400 (kForResolution). Default: that, from the image's yDpi (encodeImage,
+   * T4PageBitSource), or 4 (T4Encoder, which does not know the resolution).
+   */
   k?: number;
   /** T.4 only: minimum bits per coded row including its EOL; fill zeros pad shorter rows. Default 0. */
   minBitsPerRow?: number;
@@ -299,9 +303,14 @@ export class T4Encoder {
   }
 }
 
+/** T.4's K for MR at a vertical resolution in lines per inch (98 -> 2, 196 -> 4, 300 -> 6, 391/400 -> 8). */
+export function kForResolution(yDpi: number): number {
+  return yDpi < 150 ? 2 : yDpi < 250 ? 4 : yDpi < 350 ? 6 : 8;
+}
+
 /** Encode a whole page; returns its bytes (FillOrder 2 unless `fillOrder: 1`). */
 export function encodeImage(image: BilevelImage, opts: EncodeOptions): Uint8Array {
-  const enc = new T4Encoder({ ...opts, width: image.width });
+  const enc = new T4Encoder({ ...opts, k: opts.k ?? kForResolution(image.yDpi), width: image.width });
   enc.encodeImage(image);
   enc.finish();
   return enc.takeBytes();
@@ -324,7 +333,7 @@ export class T4PageBitSource {
   constructor(image: BilevelImage, opts: EncodeOptions) {
     this.image = image;
     // MSB-first internally: bit 7 of each byte goes first.
-    this.enc = new T4Encoder({ ...opts, fillOrder: 1, width: image.width });
+    this.enc = new T4Encoder({ ...opts, k: opts.k ?? kForResolution(image.yDpi), fillOrder: 1, width: image.width });
   }
 
   /** Next bit to send, or -1 (END_OF_DATA) when the page is over. */

@@ -4,7 +4,7 @@
  * Pure and I/O-free; containers (TIFF, PBM) live in core/formats.
  */
 export * from './image';
-export { encodeImage, T4Encoder, T4PageBitSource } from './encode';
+export { encodeImage, kForResolution, T4Encoder, T4PageBitSource } from './encode';
 export type { Coding, EncodeOptions, EncoderSetup } from './encode';
 export { decodeImage, createDecoder, T4Decoder } from './decode';
 export type { DecodeSetup, DecodeStats, DecodeImageOptions, DecodeImageResult } from './decode';

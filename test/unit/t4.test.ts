@@ -110,6 +110,22 @@ describe('t4 round trip', () => {
     expect(decodeImage(noEol, { width: 1728, coding: 'mh' }).rows).toBe(0);
   });
 
+  it('MR puts a 1-D row every K rows, K from the resolution by default (T.4 4.2.1)', () => {
+    // Count tag bits: after each EOL of an MR page, 1 = 1-D row.
+    const tags = (bytes: Uint8Array): string => {
+      let out = '';
+      const ends = eolEnds(bytes);
+      for (const e of ends) out += (bytes[e >> 3] >> (7 - (e & 7))) & 1;
+      return out;
+    };
+    for (const [yDpi, k] of [[98, 2], [196, 4], [300, 6], [391, 8], [400, 8]]) {
+      const img = { ...randomPage(1728, 24, 1), yDpi };
+      const t = tags(encodeImage(img, { coding: 'mr', rtc: false, fillOrder: 1 }));
+      expect(t.length).toBe(24);
+      expect(t).toBe(Array.from({ length: 24 }, (_, i) => (i % k === 0 ? '1' : '0')).join(''));
+    }
+  });
+
   it('rejects bad options with an Error', () => {
     expect(() => decodeImage(new Uint8Array(10), { width: 0, coding: 'mh' })).toThrow(/width/);
     expect(() => decodeImage(new Uint8Array(10), { width: 1728, coding: 'mh', rows: -1 })).toThrow(/rows/);
