@@ -45,6 +45,7 @@ const sendOptions: Record<string, OptionSpec> = {
   answering: { value: false, help: 'we answer (the peer calls and polls us)' },
   tagline: { value: true, help: 'tagline across the top of each page, e.g. "From %n|%c|Page %p of %t"' },
   chop: { value: true, help: 'page chop: none (default), last, all' },
+  'ecm-frame-size': { value: true, help: 'ECM frame size when sending: 256 (default) or 64' },
   ...common,
 };
 
@@ -63,6 +64,7 @@ const callOptions: Record<string, OptionSpec> = {
   out: { value: true, help: 'directory for received.tif' },
   tagline: sendOptions.tagline!,
   chop: sendOptions.chop!,
+  'ecm-frame-size': sendOptions['ecm-frame-size']!,
   compression: receiveOptions.compression!,
   ...common,
 };
@@ -311,7 +313,10 @@ async function runWithPeer(ep: FaxEndpoint, command: string, args: ParsedArgs, r
 }
 
 function commonEndpointOptions(args: ParsedArgs, logLines: string[] | null): Partial<EndpointOptions> {
+  const fs = args.options.has('ecm-frame-size') ? numberOption(args, 'ecm-frame-size', 256) : 256;
+  if (fs !== 64 && fs !== 256) throw new UsageError('--ecm-frame-size must be 64 or 256');
   return {
+    ecmFrameSize: fs,
     ident: stringOption(args, 'ident'),
     modems: parseModems(stringOption(args, 'modems')),
     ecm: flagOption(args, 'ecm', true),

@@ -36,6 +36,8 @@ export interface EndpointOptions {
   modems?: ModemFamily[];
   /** Error correction mode (default on). */
   ecm?: boolean;
+  /** ECM frame size when sending (default 256). */
+  ecmFrameSize?: 64 | 256;
   /** Pages to send. */
   pages?: BilevelImage[];
   /** Copy-quality parameters for non-ECM pages, or false to confirm every page. */
@@ -75,7 +77,7 @@ export class FaxEndpoint {
     const factory = opts.modemFactory ?? registryModems;
     const families: ModemFamily[] = opts.modems ?? ['v27ter', 'v29', 'v17'];
     const usable = (m: ModemFamily) => families.includes(m) && (opts.modemFactory !== undefined || (hasTransmitter(m) && hasReceiver(m)));
-    const caps: FaxCaps = { ...defaultCaps(), v27ter: usable('v27ter'), v29: usable('v29'), v17: usable('v17'), ecm: opts.ecm ?? true };
+    const caps: FaxCaps = { ...defaultCaps(), v27ter: usable('v27ter'), v29: usable('v29'), v17: usable('v17'), ecm: opts.ecm ?? true, ecm64: opts.ecmFrameSize === 64 };
     this.frontEnd = new FaxFrontEnd({ modems: factory, powerDbm0: opts.powerDbm0, log: opts.log });
     const pages = opts.pages ?? [];
     const source: PageSource = {

@@ -1,9 +1,10 @@
 /**
- * Capability negotiation for the T.30 engine: what we can do (FaxCaps), the DIS/DTC/DCS bits
- * the engine needs to read and write them (T.30 Table 2; bit n lives in FIF octet (n-1)>>3 as
- * 1 << ((n-1) & 7)), spandsp's modem fall-back order, and the choice of session parameters from
- * the far end's DIS (best common modem, coding, resolution, width, ECM).
+ * Capability negotiation for the T.30 engine: what we can do (FaxCaps), conversion to and from
+ * DIS/DTC/DCS (the Table 2 bit coding itself is dis.ts's), spandsp's modem fall-back order, and
+ * the choice of session parameters from the far end's DIS (best common modem, coding,
+ * resolution, width, ECM, frame size).
  */
+import * as dis from './dis';
 
 export type ModemFamily = 'v27ter' | 'v29' | 'v17';
 export type Coding = 'MH' | 'MR' | 'MMR';
@@ -49,6 +50,8 @@ export interface FaxCaps {
   readyToTransmit: boolean;
   /** DIS bit 10: able to receive. */
   canReceive: boolean;
+  /** Sender: use 64-octet ECM frames instead of 256. */
+  ecm64?: boolean;
 }
 
 export function defaultCaps(): FaxCaps {
@@ -74,132 +77,86 @@ export function sessionModem(s: Session): FastModem {
   return { family: f.family, rate: f.rate };
 }
 
-const bit = (fif: Uint8Array, n: number): boolean => (fif[(n - 1) >> 3]! & (1 << ((n - 1) & 7))) !== 0;
-function setBit(fif: Uint8Array, n: number): void {
-  fif[(n - 1) >> 3]! |= 1 << ((n - 1) & 7);
-}
-
-// Minimum scan time codes, bits 21-23 as the field value (bit 21 = LSB): T.30 Table 2.
-// Field value with bit 21 as its LSB: T.30 lists them as (21,22,23) = 000 20 ms, 100 5 ms, 010 10 ms, 001 40 ms, 111 0 ms.
-const SCAN_CODES: [number, number][] = [[20, 0], [5, 1], [10, 2], [40, 4], [0, 7]];
-function scanCode(ms: number): number {
-  return (SCAN_CODES.find(([m]) => m === ms) ?? [0, 7])[1];
-}
-function scanMs(code: number): number {
-  switch (code) {
-    case 0: return 20;
-    case 1: return 5;
-    case 2: return 10;
-    case 4: return 40;
-    case 7: return 0;
-    case 6: return 10; // "10 ms, 5 ms at fine": take the longer
-    case 3: return 20; // 20 / 10
-    case 5: return 40; // 40 / 20
-    default: return 20;
-  }
-}
-function readField(fif: Uint8Array, first: number, n: number): number {
-  let v = 0;
-  for (let i = 0; i < n; i++) if (bit(fif, first + i)) v |= 1 << i;
-  return v;
-}
-function writeField(fif: Uint8Array, first: number, n: number, v: number): void {
-  for (let i = 0; i < n; i++) if (v & (1 << i)) setBit(fif, first + i);
-}
-
-/** Set the extension bits (24, 32, 40, ...) and trim to the last octet that carries anything. */
-function finish(fif: Uint8Array): Uint8Array {
-  let last = 2;
-  for (let i = fif.length - 1; i >= 3; i--) if (fif[i] !== 0) { last = i; break; }
-  for (let i = 2; i < last; i++) fif[i]! |= 0x80;
-  return fif.slice(0, last + 1);
-}
-
-/** DIS (or DTC) FIF from our capabilities. */
+/** DIS (or DTC) FIF from our capabilities (Table 2 coding in dis.ts). */
 export function buildDis(c: FaxCaps): Uint8Array {
-  const fif = new Uint8Array(8);
-  if (c.readyToTransmit) setBit(fif, 9);
-  if (c.canReceive) setBit(fif, 10);
-  // Modem bits 11-14: V.27ter = 12, V.29 = 11, V.17 = 14 (with 11 and 12).
-  let m = 0;
-  if (c.v27ter) m |= 0x02;
-  if (c.v29) m |= 0x01;
-  if (c.v17) m |= 0x0b;
-  writeField(fif, 11, 4, m);
-  if (c.fine) setBit(fif, 15);
-  if (c.mr) setBit(fif, 16);
-  writeField(fif, 17, 2, c.widths.includes(2432) ? 2 : c.widths.includes(2048) ? 1 : 0);
-  writeField(fif, 19, 2, c.unlimitedLength ? 1 : 0);
-  writeField(fif, 21, 3, scanCode(c.minScanMs));
-  if (c.ecm) setBit(fif, 27);
-  if (c.ecm && c.mmr) setBit(fif, 31);
-  if (c.superfine) setBit(fif, 41);
-  return finish(fif);
+  return dis.buildDis({
+    readyToTransmitFax: c.readyToTransmit,
+    receiveFax: c.canReceive,
+    modems: { v27ter: c.v27ter, v29: c.v29, v17: c.v17 },
+    fine: c.fine,
+    superfine: c.superfine,
+    twoD: c.mr,
+    ecm: c.ecm,
+    t6: c.ecm && c.mmr,
+    maxWidth: c.widths.includes(2432) ? 2432 : c.widths.includes(2048) ? 2048 : 1728,
+    maxLength: c.unlimitedLength ? 'unlimited' : 'B4',
+    minScanTime: c.minScanMs as dis.ScanTime,
+  });
 }
 
 /** Read a DIS/DTC FIF into capabilities. */
 export function parseDis(fif: Uint8Array): FaxCaps {
-  const m = readField(fif, 11, 4);
-  const ext1 = bit(fif, 24);
-  const ext2 = ext1 && bit(fif, 32);
-  const w = readField(fif, 17, 2);
+  const d = dis.parseDis(fif);
+  const w = d.maxWidth;
+  const none = !d.modems.v27ter && !d.modems.v29 && !d.modems.v17 && d.modemCodeRaw === null;
   return {
     // 0000 is "V.27ter fall-back mode" (2400 only); we treat it as V.27ter.
-    v27ter: m === 0 || (m & 0x02) !== 0,
-    v29: (m & 0x01) !== 0,
-    v17: (m & 0x0f) === 0x0b,
-    fine: bit(fif, 15),
-    superfine: ext2 && bit(fif, 41),
-    mr: bit(fif, 16),
-    mmr: ext1 && bit(fif, 31),
-    ecm: ext1 && bit(fif, 27),
-    widths: w === 0 ? [1728] : w === 1 ? [1728, 2048] : [1728, 2048, 2432],
-    unlimitedLength: readField(fif, 19, 2) === 1,
-    minScanMs: scanMs(readField(fif, 21, 3)),
-    readyToTransmit: bit(fif, 9),
-    canReceive: bit(fif, 10),
+    v27ter: d.modems.v27ter || none,
+    v29: d.modems.v29,
+    v17: d.modems.v17,
+    fine: d.fine,
+    superfine: d.superfine,
+    mr: d.twoD,
+    mmr: d.t6,
+    ecm: d.ecm,
+    widths: w === 1728 ? [1728] : w === 2048 ? [1728, 2048] : [1728, 2048, 2432],
+    unlimitedLength: d.maxLength === 'unlimited',
+    // "Half at fine" codes: take the longer (standard) value, the safe side.
+    minScanMs: d.minScanTime,
+    readyToTransmit: d.readyToTransmitFax,
+    canReceive: d.receiveFax,
   };
 }
 
-/** true when a DIS claims only modem bits we cannot make sense of (e.g. V.33/V.34-only codes). */
+/** false when a DIS's modem bits are none of Table 2's combinations (e.g. V.33/V.34-only codes). */
 export function disModemBitsValid(fif: Uint8Array): boolean {
-  const m = readField(fif, 11, 4);
-  return m === 0 || m === 0x01 || m === 0x02 || m === 0x03 || m === 0x0b || m === 0x07 || m === 0x0f;
+  return dis.parseDis(fif).modemCodeRaw === null;
 }
 
+const FAMILY_NAME: Record<ModemFamily, dis.ModemFamily> = { v27ter: 'V.27ter', v29: 'V.29', v17: 'V.17' };
+
 export function buildDcs(s: Session): Uint8Array {
-  const fif = new Uint8Array(8);
-  setBit(fif, 10);
-  fif[1]! |= FALLBACK[s.fallback]!.dcsBits;
-  if (s.yRes === 'fine') setBit(fif, 15);
-  if (s.coding === 'MR') setBit(fif, 16);
-  writeField(fif, 17, 2, s.width === 2432 ? 2 : s.width === 2048 ? 1 : 0);
-  writeField(fif, 19, 2, 1);
-  writeField(fif, 21, 3, s.ecm ? 7 : scanCode(s.minScanMs));
-  if (s.ecm) setBit(fif, 27);
-  if (s.ecm && s.frameSize === 64) setBit(fif, 28);
-  if (s.coding === 'MMR') setBit(fif, 31);
-  if (s.yRes === 'superfine') setBit(fif, 41);
-  return finish(fif);
+  const f = FALLBACK[s.fallback]!;
+  return dis.buildDcs({
+    receiveFax: true,
+    modem: FAMILY_NAME[f.family],
+    bitRate: f.rate,
+    fine: s.yRes === 'fine',
+    superfine: s.yRes === 'superfine',
+    twoD: s.coding === 'MR',
+    t6: s.coding === 'MMR',
+    ecm: s.ecm,
+    ecm64: s.ecm && s.frameSize === 64,
+    width: s.width as dis.PageWidth,
+    length: 'unlimited',
+    minScanTime: (s.ecm ? 0 : s.minScanMs) as dis.ScanTime,
+  });
 }
 
 /** The session a DCS asks for; null when its modem bits name no modem we know. */
 export function parseDcs(fif: Uint8Array): Session | null {
-  const code = (fif[1] ?? 0) & 0x3c;
-  const fallback = FALLBACK.findIndex((f) => f.dcsBits === code);
+  const d = dis.parseDcs(fif);
+  if (d.modemCodeRaw !== null) return null;
+  const fallback = FALLBACK.findIndex((f) => FAMILY_NAME[f.family] === d.modem && f.rate === d.bitRate);
   if (fallback < 0) return null;
-  const ext1 = bit(fif, 24);
-  const ext2 = ext1 && bit(fif, 32);
-  const w = readField(fif, 17, 2);
-  const ecm = ext1 && bit(fif, 27);
   return {
     fallback,
-    ecm,
-    frameSize: ecm && bit(fif, 28) ? 64 : 256,
-    coding: ext1 && bit(fif, 31) ? 'MMR' : bit(fif, 16) ? 'MR' : 'MH',
-    yRes: ext2 && bit(fif, 41) ? 'superfine' : bit(fif, 15) ? 'fine' : 'standard',
-    width: w === 2 ? 2432 : w === 1 ? 2048 : 1728,
-    minScanMs: ecm ? 0 : scanMs(readField(fif, 21, 3)),
+    ecm: d.ecm,
+    frameSize: d.ecm && d.ecm64 ? 64 : 256,
+    coding: d.t6 ? 'MMR' : d.twoD ? 'MR' : 'MH',
+    yRes: d.superfine ? 'superfine' : d.fine ? 'fine' : 'standard',
+    width: d.width,
+    minScanMs: d.ecm ? 0 : d.minScanTime,
   };
 }
 
@@ -237,7 +194,7 @@ export function negotiate(
   if (!remote.widths.includes(page.width)) return 'size';
   const ecm = local.ecm && remote.ecm;
   const coding: Coding = ecm && local.mmr && remote.mmr ? 'MMR' : local.mr && remote.mr ? 'MR' : 'MH';
-  return { fallback, ecm, frameSize: 256, coding, yRes: page.yRes, width: page.width, minScanMs: ecm ? 0 : remote.minScanMs };
+  return { fallback, ecm, frameSize: local.ecm64 ? 64 : 256, coding, yRes: page.yRes, width: page.width, minScanMs: ecm ? 0 : remote.minScanMs };
 }
 
 /** Bits per row the sender must at least send in non-ECM mode (minimum scan-line time). */

@@ -50,6 +50,22 @@ describe('T.30 engine: clean calls', () => {
     expect(pps[1]).toMatch(/tx PPS 2f00011(1)$/); // EOP, page 0, block 1, 18 frames (70000/256 = 273.4 -> 274 - 256)
   });
 
+  it('64-octet ECM frames: DCS says so, the receiver reassembles them', () => {
+    const r = fakeCall({ sizes: [10_000], senderCaps: { ecm: true, ecm64: true } });
+    expect(r.receiver.status).toBe(T30Err.OK);
+    expect(r.sink.formats[0]).toBeDefined();
+    expect(r.sink.pages[0]!.length).toBe(Math.ceil(10_000 / 64) * 64);
+    expect(r.sink.pages[0]!.subarray(0, 10_000)).toEqual(r.source.pages[0]);
+    expect(r.senderLog.find((l) => l.includes('tx PPS'))).toMatch(/tx PPS 2f00009c$/); // 157 frames
+  });
+
+  it('MR over ECM when the receiver has no MMR', () => {
+    const r = fakeCall({ sizes: [3000], senderCaps: { ecm: true }, receiverCaps: { mmr: false } });
+    expect(r.receiver.status).toBe(T30Err.OK);
+    expect(r.receiver.ecm).toBe(true);
+    expect(r.receiver.coding).toBe('MR');
+  });
+
   it('best common modem, coding and resolution are chosen', () => {
     const r = fakeCall({ sizes: [1000], yRes: 'fine', senderCaps: { ecm: true }, receiverCaps: { v17: false, mmr: false } });
     expect(r.receiver.status).toBe(T30Err.OK);
