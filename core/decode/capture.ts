@@ -99,6 +99,8 @@ export function decodeCapture(bytes: Uint8Array): CaptureDecode {
   result.duration = t1 - t0;
   const udp = extractUdp(cap, warnings);
   result.udpDatagrams = udp.length;
+  const cut = udp.filter((d) => d.truncated).length;
+  if (cut) warnings.push(`${cut} UDP datagram(s) were cut short by the capture's snap length; their missing audio is silence`);
 
   const streams = findRtpStreams(udp, warnings);
   for (const s of streams) {

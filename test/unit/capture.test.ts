@@ -295,6 +295,14 @@ describe('capture: garbage', () => {
     expect(tiny.audioChannels).toEqual([]);
   });
 
+  it('a capture taken with a small snap length: audio short, and a warning', () => {
+    const payload = new Uint8Array(160).fill(0x55);
+    const frames = Array.from({ length: 20 }, (_, k) => ({ time: 5 + k * 0.02, data: ethernetIpv4Udp(A, 4000, B, 5000, encodeRtp({ marker: false, payloadType: 8, seq: k, timestamp: k * 160, ssrc: 9 }, payload)).subarray(0, 96) }));
+    const cap = decodeCapture(encodePcap(frames));
+    expect(cap.warnings.join()).toMatch(/20 UDP datagram\(s\) were cut short/);
+    expect(cap.audioChannels.length).toBe(1);
+  });
+
   it('a pcap with no RTP: a warning saying so', () => {
     const frames = Array.from({ length: 40 }, (_, k) => ({
       time: 1 + k * 0.1,
