@@ -27,8 +27,14 @@ for (const f of ['unit.json', 'e2e.json']) {
   const r = JSON.parse(readFileSync(p, 'utf8'));
   passed += r.numPassedTests ?? 0;
   failed += (r.numFailedTests ?? 0);
-  // A test file that failed to load counts as a failure even though it ran no test.
-  for (const tr of r.testResults ?? []) if (tr.status === 'failed' && (tr.assertionResults ?? []).length === 0) failed++;
+  // A test file that failed without a failing test (it did not load, or its beforeAll threw and
+  // its tests were skipped) counts as one failure.
+  for (const tr of r.testResults ?? []) {
+    if (tr.status === 'failed' && !(tr.assertionResults ?? []).some((a) => a.status === 'failed')) {
+      failed++;
+      console.error(`test: ${tr.name}: ${String(tr.message ?? 'failed before its tests ran').split('\n')[0]}`);
+    }
+  }
 }
 if (unitStatus !== 0 && failed === 0) failed++;
 if (e2eStatus !== 0 && failed === 0) failed++;

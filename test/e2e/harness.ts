@@ -27,6 +27,8 @@ function freePort(): Promise<number> {
 
 export interface Site {
   url: string;
+  /** Where the build went (to find hashed asset names). */
+  outDir: string;
   origin: string;
   browser: Browser;
   close(): Promise<void>;
@@ -42,6 +44,7 @@ export async function startSite(): Promise<Site> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   return {
     url: `${origin}/`,
+    outDir,
     origin,
     browser,
     async close() {
