@@ -23,20 +23,29 @@ export interface DitherOptions {
   level?: number;
 }
 
-/** Whether the 3x3 neighbourhood of (x, y) spans at least `contrast` grey levels. */
-function isEdge(g: GreyImage, x: number, y: number, contrast: number): boolean {
-  let lo = 255, hi = 0;
-  const y0 = y > 0 ? y - 1 : 0, y1 = y < g.height - 1 ? y + 1 : y;
-  const x0 = x > 0 ? x - 1 : 0, x1 = x < g.width - 1 ? x + 1 : x;
-  for (let yy = y0; yy <= y1; yy++) {
-    const r = yy * g.width;
-    for (let xx = x0; xx <= x1; xx++) {
-      const v = g.data[r + xx]!;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+/** Per pixel, the grey range (max - min) of its 3x3 neighbourhood: a row pass, then a column pass. */
+export function localRange(g: GreyImage): Uint8Array {
+  const { width: w, height: h, data } = g;
+  const hmin = new Uint8Array(w * h);
+  const hmax = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const r = y * w;
+    for (let x = 0; x < w; x++) {
+      const a = data[r + (x > 0 ? x - 1 : x)]!, b = data[r + x]!, c = data[r + (x < w - 1 ? x + 1 : x)]!;
+      hmin[r + x] = a < b ? (a < c ? a : c) : b < c ? b : c;
+      hmax[r + x] = a > b ? (a > c ? a : c) : b > c ? b : c;
     }
   }
-  return hi - lo >= contrast;
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const up = (y > 0 ? y - 1 : y) * w, mid = y * w, dn = (y < h - 1 ? y + 1 : y) * w;
+    for (let x = 0; x < w; x++) {
+      const lo = Math.min(hmin[up + x]!, hmin[mid + x]!, hmin[dn + x]!);
+      const hi = Math.max(hmax[up + x]!, hmax[mid + x]!, hmax[dn + x]!);
+      out[mid + x] = hi - lo;
+    }
+  }
+  return out;
 }
 
 /** Dither a greyscale page (0 black .. 255 white) to a bilevel fax page with the same dpi. */
@@ -46,6 +55,7 @@ export function dither(g: GreyImage, opts: DitherOptions = {}): BilevelImage {
   const lo = opts.blackBelow ?? 24;
   const hi = opts.whiteAbove ?? 232;
   const edge = opts.edgeContrast ?? 160;
+  const range = edge > 0 ? localRange(g) : undefined;
   const { width, height } = g;
   const stride = strideOf(width);
   const out = new Uint8Array(stride * height);
@@ -67,7 +77,7 @@ export function dither(g: GreyImage, opts: DitherOptions = {}): BilevelImage {
         black = true;
       } else if (v >= hi) {
         black = false;
-      } else if (edge && isEdge(g, x, y, edge)) {
+      } else if (range && range[s + x]! >= edge) {
         black = v < level; // an anti-aliased edge of text or a line: keep it sharp
       } else {
         const want = v + cur[c]!;
