@@ -181,7 +181,7 @@ export class ReportBuilder {
     return {
       file, sampleRate, channels, channelLabels: this.channelLabels, duration: round(samples / this.rate), tones, frames,
       bursts: [...this.bursts].sort((a, b) => a.start - b.start), pages: this.pages,
-      summary: { frames: real.length, badFcs, ids, modem, bitRate, ecm, verdict: verdict(real, modem, bitRate) },
+      summary: { frames: real.length, badFcs, ids, modem, bitRate, ecm, verdict: verdict(real, modem, bitRate, this.pages, this.bursts) },
       warnings: this.warnings,
     };
   }
@@ -205,23 +205,52 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** One paragraph saying how the call went, from the control frames. */
-function verdict(frames: ReportFrame[], modem?: string, bitRate?: number): string {
+/** One paragraph saying how the call went, from the control frames, bursts and pages. */
+function verdict(frames: ReportFrame[], modem?: string, bitRate?: number, pages: ReportPage[] = [], bursts: ReportBurst[] = []): string {
   const good = frames.filter((f) => f.fcsOk);
   if (good.length === 0) return frames.length ? 'Only damaged V.21 frames were heard; no T.30 exchange could be read.' : 'No fax control frames were found in this recording.';
   const parts: string[] = [];
   const names = good.map((f) => f.name);
-  const dcsCount = names.filter((n) => n === 'DCS').length;
+  const dcs = good.filter((f) => f.name === 'DCS');
   const ftt = names.filter((n) => n === 'FTT').length;
-  if (dcsCount) parts.push(`The sender commanded ${modem} ${bitRate} bit/s${dcsCount > 1 ? ` (after ${dcsCount} DCS` + (ftt ? `, ${ftt} FTT)` : ')') : ''}.`);
-  else if (names.includes('DIS')) parts.push('The answering machine announced its capabilities (DIS) but no DCS was heard.');
-  const mcf = names.filter((n) => n === 'MCF').length;
+  if (dcs.length) {
+    const first = dcs[0]!.values;
+    const fell = first.bitRate !== bitRate || first.modem !== modem;
+    parts.push(`The sender commanded ${modem} ${bitRate} bit/s` +
+      (fell ? ` after starting at ${first.modem} ${first.bitRate}` : '') +
+      (ftt ? ` (${ftt} failed training check${ftt > 1 ? 's' : ''}, FTT)` : '') +
+      (dcs.length > 1 && !ftt ? ` (${dcs.length} DCS)` : '') + '.');
+  } else if (names.includes('DIS')) parts.push('The answering machine announced its capabilities (DIS) but no DCS was heard.');
+  // Each page: the post-page response that followed it.
+  const responses = good.filter((f) => ['MCF', 'RTN', 'RTP', 'PIP', 'PIN', 'PPR'].includes(f.name));
+  const pageTexts: string[] = [];
+  // Responses in order: each page takes the PPRs before, and the first final answer (MCF, RTN,
+  // RTP, PIP, PIN) after, the end of its data.
+  let k = 0;
+  pages.forEach((p) => {
+    const rs: string[] = [];
+    while (k < responses.length) {
+      const f = responses[k]!;
+      if (f.name !== 'PPR' && f.t < p.t) { k++; continue; } // a late answer to something earlier
+      rs.push(f.name);
+      k++;
+      if (f.name !== 'PPR') break;
+    }
+    const answer = rs.length && rs[rs.length - 1] !== 'PPR' ? rs[rs.length - 1] : 'no answer heard';
+    const pprs = rs.filter((n) => n === 'PPR').length;
+    const bad = p.rows ? ` ${((100 * p.badRows) / p.rows).toFixed(p.badRows ? 1 : 0)}% bad rows` : '';
+    pageTexts.push(`page ${p.number} (${p.rows} rows,${bad}) ${answer}${pprs ? ` after ${pprs} PPR` : ''}`);
+  });
+  if (pages.length) parts.push(`${pages.length} page(s) decoded${pages[0]!.ecm ? ' with ECM' : ''}: ${pageTexts.join('; ')}.`);
+  else {
+    const pageBursts = bursts.filter((b) => b.what === 'page' || b.what === 'ecm').length;
+    const endSignals = names.filter((n) => n === 'MPS' || n === 'EOP' || n === 'EOM').length + good.filter((f) => f.name === 'PPS' && f.values.postMessage !== 'NULL').length;
+    if (endSignals) parts.push(`${endSignals} end-of-page signal(s) were sent but no page could be decoded${pageBursts ? '' : ' (no page data burst trained)'}.`);
+  }
   const rtn = names.filter((n) => n === 'RTN').length;
-  const ppr = names.filter((n) => n === 'PPR').length;
-  const pages = names.filter((n) => n === 'MPS' || n === 'EOP' || n === 'EOM').length;
-  const pps = good.filter((f) => f.name === 'PPS' && f.values.postMessage && f.values.postMessage !== 'NULL').length;
-  if (pages + pps) parts.push(`${pages + pps} end-of-page signal(s), ${mcf} confirmed (MCF)${rtn ? `, ${rtn} rejected (RTN)` : ''}${ppr ? `, ${ppr} ECM repeat request(s) (PPR)` : ''}.`);
-  if (names.includes('DCN')) parts.push(names.includes('EOP') || good.some((f) => f.values.postMessage === 'EOP') ? 'The call ended normally with EOP and DCN.' : 'The call was disconnected (DCN) before an EOP.');
+  if (rtn) parts.push(`The receiver rejected ${rtn} page(s) with RTN.`);
+  const eop = names.includes('EOP') || good.some((f) => f.values.postMessage === 'EOP');
+  if (names.includes('DCN')) parts.push(eop ? 'The call ended normally with EOP and DCN.' : 'The call was disconnected (DCN) before an EOP.');
   else parts.push('No DCN was heard: the recording may end before the call did.');
   const bad = frames.length - good.length;
   if (bad) parts.push(`${bad} frame(s) had a bad FCS.`);
