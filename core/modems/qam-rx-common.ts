@@ -25,6 +25,7 @@ import { ComplexInterpolator } from '../dsp/interpolator';
 import { ComplexEqualizer } from '../dsp/equalizer';
 import { gardnerError, TimingLoop } from '../dsp/timing';
 import { CarrierDetector } from '../dsp/power';
+import { LevelStepCompensator } from '../dsp/level-step';
 import { SAMPLE_RATE, meanSquareForDbm0 } from '../dsp/level';
 import type { ModemReceiver, PutBit, StatusHandler } from './types';
 
@@ -73,6 +74,8 @@ export abstract class QamReceiverBase implements ModemReceiver {
   private readonly rotS: number;
   private readonly interp: ComplexInterpolator;
   private readonly eq: ComplexEqualizer;
+  /** Delay + level-step correction between the front end and the equalizer. */
+  private readonly level = new LevelStepCompensator(48);
   private readonly timing = new TimingLoop(0.04, 0);
   private readonly cd = new CarrierDetector(-45.5, -48.5, 40, 40);
   private readonly halfPeriod: number;
@@ -174,6 +177,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
     this.mixS = 0;
     this.interp.restart();
     this.eq.restart(this.cfg.eqLen >> 1, 1, 0);
+    this.level.restart();
     this.timing.restart();
     this.cd.restart();
     this.due = this.halfPeriod;
@@ -191,6 +195,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
 
   private enterSearch(): void {
     this.mode = Mode.Search;
+    this.level.disable();
     this.feGain = 1;
     this.fePower = 0;
     this.rawPower = 0;
@@ -237,7 +242,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
 
   fillin(n: number): void {
     // no adaptation until the zeros have left the matched filter and the equalizer
-    this.hold = (this.cfg.eqLen >> 1) + this.cfg.spanSymbols + 2;
+    this.hold = (this.cfg.eqLen >> 1) + this.cfg.spanSymbols + this.level.lookahead + 2;
     this.filling = true;
     while (n > 0) {
       const k = Math.min(n, this.zeros.length);
@@ -288,7 +293,8 @@ export abstract class QamReceiverBase implements ModemReceiver {
   }
 
   private halfSample(yr: number, yi: number): void {
-    this.eq.push(yr, yi);
+    this.level.push(yr, yi, this.parity === 1);
+    this.eq.push(this.level.outRe, this.level.outIm);
     if (this.parity === 0) {
       this.parity = 1;
       this.midRe = yr;
@@ -390,7 +396,8 @@ export abstract class QamReceiverBase implements ModemReceiver {
     const gr = rr / aa, gi = ri / aa;
     const g = Math.hypot(gr, gi);
     if (!(g > 1e-12)) return;
-    const D = (cfg.eqLen >> 1) >> 1; // equalizer latency in symbols
+    // latency from the newest symbol to the equalizer output: level-step delay + equalizer centre
+    const D = ((cfg.eqLen >> 1) >> 1) + this.level.lookahead;
     this.eq.restartTaps(cfg.eqLen >> 1, 1 / g, 0);
     this.freq = freq;
     const ph = Math.atan2(gi, gr) - D * freq + freq;
@@ -443,8 +450,11 @@ export abstract class QamReceiverBase implements ModemReceiver {
     if (training && idx >= 0 && idx < cfg.dataStart) {
       wr = cfg.refRe[idx]!;
       wi = cfg.refIm[idx]!;
-      this.trainChecked++;
-      if (Math.abs(wr - this.decRe) + Math.abs(wi - this.decIm) > 1e-6) this.trainErrors++;
+      // silent training symbols teach nothing and have no decision to check
+      if (wr !== 0 || wi !== 0) {
+        this.trainChecked++;
+        if (Math.abs(wr - this.decRe) + Math.abs(wi - this.decIm) > 1e-6) this.trainErrors++;
+      }
     } else {
       wr = this.decRe;
       wi = this.decIm;
@@ -507,6 +517,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
     this.timing.kp = 0.01;
     this.timing.ki = 0.0001;
     this.trainedPower = this.symPower;
+    this.level.enable(this.fePower);
     this.beginData();
     this.onStatus({ kind: 'training-succeeded', sample: this.samples });
   }
