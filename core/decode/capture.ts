@@ -179,10 +179,14 @@ export function decodeCapture(bytes: Uint8Array): CaptureDecode {
 export interface T38Page {
   /** The sending side's flow. */
   direction: string;
-  /** Seconds on the capture timeline: the page data's first octets. */
+  /** Seconds on the capture timeline: the page data's first and last octets. */
   t: number;
+  tEnd: number;
   ecm: boolean;
   dataType: T38DataType;
+  /** Modem and rate the DCS commanded ('V.17', 14400), as core/t30/dis.ts names them. */
+  modem: string;
+  bitRate: number;
   coding: 'mh' | 'mr' | 'mmr';
   /** The coded page as sent (line order, LSB first): non-ECM data, or FCD frames in order. */
   bytes: Uint8Array;
@@ -202,16 +206,22 @@ function codingOf(dcs: DcsParams | undefined): 'mh' | 'mr' | 'mmr' {
   return dcs?.twoD ? 'mr' : 'mh';
 }
 
-function pageOf(direction: string, t: number, ecm: boolean, dataType: T38DataType, dcs: DcsParams | undefined,
+function pageOf(direction: string, t: number, tEnd: number, ecm: boolean, dataType: T38DataType, dcs: DcsParams | undefined,
   bytes: Uint8Array, missingFrames: string[], missingPackets: number): T38Page {
   const coding = codingOf(dcs);
   const width = dcs?.width ?? 1728;
   const yDpi = dcs?.superfine ? 392 : dcs?.fine ? 196 : 98;
   const d = decodeImage(bytes, { width, coding, xDpi: 204, yDpi });
-  return { direction, t, ecm, dataType, coding, bytes, missingFrames, missingPackets, image: d.image, rows: d.rows, badRows: d.badRows };
+  return {
+    direction, t, tEnd, ecm, dataType, modem: dcs?.modem ?? 'unknown', bitRate: dcs?.bitRate ?? 0, coding, bytes,
+    missingFrames, missingPackets, image: d.image, rows: d.rows, badRows: d.badRows,
+  };
 }
 
-interface EcmPage { t: number; dataType: T38DataType; dcs: DcsParams | undefined; blocks: Map<number, { frames: Map<number, Uint8Array>; count: number }> }
+interface EcmPage {
+  t: number; tEnd: number; dataType: T38DataType; dcs: DcsParams | undefined;
+  blocks: Map<number, { frames: Map<number, Uint8Array>; count: number }>;
+}
 
 /**
  * The pages sent over T.38 in a decoded capture, in time order. Each sender's frames are
@@ -234,7 +244,7 @@ export function t38Pages(t38: CaptureDecode['t38']): T38Page[] {
     const done: EcmPage[] = [];
     for (const it of items) {
       if (it.data) {
-        if (it.data.kind === 'page') pages.push(pageOf(dir, it.data.t, false, it.data.dataType, dcs, it.data.bytes, [], it.data.missingPackets));
+        if (it.data.kind === 'page') pages.push(pageOf(dir, it.data.t, it.data.tEnd, false, it.data.dataType, dcs, it.data.bytes, [], it.data.missingPackets));
         continue;
       }
       const f = it.frame!;
@@ -251,7 +261,8 @@ export function t38Pages(t38: CaptureDecode['t38']): T38Page[] {
         if (fcf === FCF_PPS && f.bytes.length >= 7) {
           const pageNo = f.bytes[4]!, blockNo = f.bytes[5]!, count = f.bytes[6]! + 1;
           let page = ecmPages.get(pageNo);
-          if (!page) ecmPages.set(pageNo, (page = { t: pending?.t ?? f.t, dataType: pending?.dataType ?? f.dataType, dcs, blocks: new Map() }));
+          if (!page) ecmPages.set(pageNo, (page = { t: pending?.t ?? f.t, tEnd: f.t, dataType: pending?.dataType ?? f.dataType, dcs, blocks: new Map() }));
+          page.tEnd = Math.max(page.tEnd, f.t);
           let block = page.blocks.get(blockNo);
           if (!block) page.blocks.set(blockNo, (block = { frames: new Map(), count: 0 }));
           block.count = Math.max(block.count, count);
@@ -277,7 +288,7 @@ export function t38Pages(t38: CaptureDecode['t38']): T38Page[] {
       const bytes = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
       let o = 0;
       for (const p of parts) { bytes.set(p, o); o += p.length; }
-      pages.push(pageOf(dir, page.t, true, page.dataType, page.dcs, bytes, missing, 0));
+      pages.push(pageOf(dir, page.t, page.tEnd, true, page.dataType, page.dcs, bytes, missing, 0));
     }
   }
   return pages.sort((a, b) => a.t - b.t);

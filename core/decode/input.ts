@@ -6,7 +6,7 @@
  */
 import { parseWav, looksLikeWav, WavError } from '../formats/wav';
 import { decodeRawAudio, rawEncodingFromName, type RawEncoding } from '../formats/raw-audio';
-import { isCapture, decodeCapture } from './capture';
+import { isCapture, decodeCapture, t38Pages } from './capture';
 import { analyseRecordingFull } from './recording';
 import type { DecodeReport, ReportBuilder } from './report';
 import type { BilevelImage } from '../t4/image';
@@ -40,6 +40,14 @@ export function decodeInput(name: string, bytes: Uint8Array, o: DecodeInputOptio
     }
     const extend = (b: ReportBuilder) => {
       for (const f of frames) b.addFrame(f.bytes, f.fcsOk, f.t, f.t, -1, `T.38 ${f.direction}`);
+      // Pages sent over T.38 (non-ECM data, or ECM frames merged across PPR), decoded already.
+      for (const p of t38Pages(cap.t38)) {
+        b.pages.push({
+          number: b.pages.length + 1, t: p.tEnd, channel: -1, width: p.image.width, rows: p.rows, badRows: p.badRows,
+          ecm: p.ecm, coding: p.coding, modem: p.modem, bitRate: p.bitRate,
+        });
+        b.images.push(p.image);
+      }
     };
     if (chans.length === 0) {
       return analyseRecordingFull([new Float32Array(0)], 8000, { file, labels: ['(no audio)'], warnings: cap.warnings, extend });
