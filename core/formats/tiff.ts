@@ -239,6 +239,9 @@ function readPage(bytes: Uint8Array, tags: Map<number, Values>, index: number): 
       if (whole < rows) page.error ??= `strip ${s} is short (${whole} of ${rows} rows)`;
       page.rows += rows;
       page.badRows += rows - whole;
+      if (whole > 0) run = 0;
+      run += rows - whole;
+      page.maxConsecutiveBadRows = Math.max(page.maxConsecutiveBadRows, run);
       continue;
     }
     // Rows go straight into the page.
@@ -246,16 +249,17 @@ function readPage(bytes: Uint8Array, tags: Map<number, Values>, index: number): 
     const rle = compression === 'rle';
     const dec = new T4Decoder({
       width, coding: compression === 'rle' ? 'mh' : compression, fillOrder, rows, eol: !rle, byteAlign: rle,
-      onRow(row) { data.set(row, dst + y * stride); y++; },
+      onRow(row, bad) {
+        data.set(row, dst + y * stride);
+        y++;
+        run = bad ? run + 1 : 0;
+        if (run > page.maxConsecutiveBadRows) page.maxConsecutiveBadRows = run;
+      },
     });
     dec.putBytes(strip);
     const r = dec.end();
     page.rows += r.rows;
     page.badRows += r.badRows;
-    // Longest run: the strip's own, or one continuing from the previous strip.
-    page.maxConsecutiveBadRows = Math.max(page.maxConsecutiveBadRows, r.maxConsecutiveBadRows);
-    run = r.badRows === r.rows ? run + r.rows : r.maxConsecutiveBadRows;
-    page.maxConsecutiveBadRows = Math.max(page.maxConsecutiveBadRows, run);
     if (r.error && r.badRows > 0) page.error ??= `strip ${s}: ${r.error}`;
   }
   // Padding bits past the width are not pixels: keep them zero so pages compare byte for byte.

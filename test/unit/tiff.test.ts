@@ -109,6 +109,28 @@ describe('tiff write -> read', () => {
     const [p] = readTiff(bytes);
     expect(p.badRows).toBe(20);
     expect(p.maxConsecutiveBadRows).toBe(20);
+    expect(p.error).toMatch(/strip 1/);
+  });
+
+  it('a run of bad rows from the middle of one strip through the next is counted whole', () => {
+    const page = testPage(1728, 30, 5);
+    const bytes = writeTiff([page], { compression: 'mmr', rowsPerStrip: 10 });
+    const v = new DataView(bytes.buffer);
+    const ifd = v.getUint32(4, true);
+    const tagAt = (tag: number): number => {
+      for (let i = 0; i < v.getUint16(ifd, true); i++) if (v.getUint16(ifd + 2 + i * 12, true) === tag) return ifd + 2 + i * 12;
+      return -1;
+    };
+    const offsets = v.getUint32(tagAt(273) + 8, true);
+    const counts = v.getUint32(tagAt(279) + 8, true);
+    const s0 = v.getUint32(offsets, true);
+    const n0 = v.getUint32(counts, true);
+    bytes.fill(0, s0 + (n0 >> 1), s0 + n0); // strip 0 dies halfway (MMR cannot resync)
+    v.setUint32(counts + 4, 0, true); // strip 1 is empty
+    const [p] = readTiff(bytes);
+    expect(p.badRows).toBeGreaterThan(10);
+    expect(p.badRows).toBeLessThan(20);
+    expect(p.maxConsecutiveBadRows).toBe(p.badRows);
   });
 });
 
