@@ -105,7 +105,7 @@ export const convertCommand: Command = {
       sources.push(...pages);
     }
     const pages = preparePages(sources, {
-      resolution, paper, fit, dither: ditherMode,
+      resolution, paper, fit, dither: ditherMode, keepLineDensity: true,
       tagline: stringOption(args, 'tagline'), ident: stringOption(args, 'ident'), date: stringOption(args, 'date'),
       chop: chopThreshold === undefined ? 'none' : chopAll ? 'all' : 'last', chopThreshold,
     });

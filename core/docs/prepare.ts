@@ -5,7 +5,7 @@
  * How: `loadDocument` decodes to source pages, either bilevel (TIFF, PBM, 1-bit PNG, PDFs of
  * CCITT images: already fax-like) or greyscale (other PDFs rendered by pdf.js, JPEG, other PNGs). `preparePages` then
  *   - keeps a bilevel page that is already a fax page (1728/2048/2432 pels across) untouched,
- *     only changing its line density when a resolution was asked for;
+ *     only changing its line density when a resolution was asked for or it has none of T.4's;
  *   - fits anything else onto A4/Letter at 204 dpi and the chosen resolution (scale.ts) and
  *     makes it bilevel: thresholded if it came from a bilevel image (crisp), dithered if grey;
  *   - chops trailing white space (last page by default, chop.ts) and images the tagline.
@@ -21,7 +21,7 @@ import { fitToPages, rescaleLines, type Fit } from './scale';
 import { dither, type DitherMode } from './dither';
 import { chopDocument, type ChopMode } from './chop';
 import { applyTagline } from './tagline';
-import { FAX_XDPI, resolutionYDpi, type Paper, type Resolution } from './geometry';
+import { FAX_XDPI, nearestResolution, resolutionYDpi, type Paper, type Resolution } from './geometry';
 
 export type DocumentKind = 'pdf' | 'png' | 'jpeg' | 'pbm' | 'tiff';
 
@@ -49,6 +49,11 @@ export interface LoadOptions {
 
 /** Fax widths of T.4: A4, B4, A3 at 8 pels/mm. */
 const FAX_WIDTHS = [1728, 2048, 2432];
+
+/** Within 3 % of standard, fine or superfine (TIFFs say 98, 196, 391, 97.79, 100, 200, ...). */
+function isFaxYDpi(y: number): boolean {
+  return [98, 196, 391].some((r) => Math.abs(y - r) <= r * 0.03);
+}
 
 /** Decode a document into its pages, as bilevel where the file is bilevel, else greyscale. */
 export async function loadDocument(bytes: Uint8Array, opts: LoadOptions = {}): Promise<SourcePage[]> {
@@ -95,6 +100,9 @@ export interface PrepareOptions extends LoadOptions {
   paper?: Paper;
   /** Output resolution. Unset: fax pages keep theirs, everything else becomes fine. */
   resolution?: Resolution;
+  /** With `resolution` unset, keep a fax-width page's line density even if it is not a T.4 one
+   *  (format conversion); by default such a page is rescaled to the nearest (to send it). */
+  keepLineDensity?: boolean;
   /** How non-fax images go on the page (scale.ts); default 'page'. */
   fit?: Fit;
   /** Greyscale to bilevel: 'auto' (default) dithers grey sources and thresholds bilevel ones. */
@@ -115,7 +123,10 @@ export function preparePages(sources: SourcePage[], opts: PrepareOptions = {}): 
   let pages: BilevelImage[] = [];
   for (const src of sources) {
     if (src.kind === 'bilevel' && FAX_WIDTHS.includes(src.image.width)) {
-      pages.push(res ? rescaleLines(src.image, resolutionYDpi(res)) : src.image);
+      const y = src.image.yDpi;
+      // A page at some other line density (200 or 300 lpi TIFFs) goes to the nearest T.4 one.
+      const target = res ?? (opts.keepLineDensity || isFaxYDpi(y) ? undefined : nearestResolution(y));
+      pages.push(target ? rescaleLines(src.image, resolutionYDpi(target)) : src.image);
       continue;
     }
     const grey = src.kind === 'grey' ? src.image : greyFromBilevel(src.image);

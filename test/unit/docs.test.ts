@@ -92,6 +92,16 @@ describe('prepareDocument', () => {
     expect(pixelDiff(fromPbm!, page)).toBe(0);
   });
 
+  it('moves a fax-width page with a non-T.4 line density to the nearest resolution unless told to keep it', async () => {
+    const p300 = randomPage(1728, 300, 6, 300, 300);
+    const [sent] = await prepareDocument(writeTiff([p300]), { chop: 'none' });
+    expect([sent!.yDpi, sent!.height]).toEqual([391, Math.round((300 * 391) / 300)]);
+    const [kept] = await prepareDocument(writeTiff([p300]), { chop: 'none', keepLineDensity: true });
+    expect(pixelDiff(kept!, p300)).toBe(0);
+    const p200 = randomPage(1728, 100, 6, 200, 200); // 200 lpi is within 3 % of fine: kept
+    expect(pixelDiff((await prepareDocument(writeTiff([p200]), { chop: 'none' }))[0]!, p200)).toBe(0);
+  });
+
   it('reads a fax PDF losslessly, honours BlackIs1, and declines PDFs with other content', async () => {
     const page = randomPage(1000, 50, 4, 204, 391);
     const pages = await extractFaxPages(await encodePdf([page, page]));
