@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { repoRoot, fixture } from '../helpers/peers';
 import { decodeCapture, t38Pages } from '../../core/decode/capture';
+import { decodeInput } from '../../core/decode/input';
 import { encodePcap, ethernetIpv4Udp } from '../../core/formats/pcap';
 import { encodeUdptl } from '../../core/formats/t38';
 import { decodeImage } from '../../core/t4/decode';
@@ -153,5 +154,15 @@ describe('T.38 ECM call with a partial page request (chart_ecm_ppr_v3)', () => {
     expect(pages.length).toBe(1);
     expect(pages[0]!.missingFrames).toEqual(['0:1']);
     expect(pages[0]!.badRows).toBeGreaterThan(0);
+  });
+});
+
+describe('T.38 capture through the decoder front door (core/decode/input.ts)', () => {
+  it('the report lists the T.38 frames and the ECM page, pixel-identical to the chart', () => {
+    const v = loadVector('chart_ecm_ppr_v3.ifp.txt.gz');
+    const { report, images } = decodeInput('t38.pcap', toPcap(v, 0, (s, seq) => s === 'A' && (seq === 101 || seq === 102)));
+    expect(report.frames.filter((f) => f.fcsOk).map((f) => f.name)).toContain('PPR');
+    expect(report.pages.map((p) => [p.ecm, p.coding, p.modem, p.bitRate, p.rows, p.badRows])).toEqual([[true, 'mmr', 'V.17', 14400, chart.height, 0]]);
+    expect(Buffer.from(images[0]!.data).equals(Buffer.from(chart.data))).toBe(true);
   });
 });
