@@ -9,12 +9,14 @@
  * (core/formats/t38.ts), so a flow that switches from RTP to T.38 after a re-INVITE yields
  * both. Times are seconds from the capture's first packet.
  *
+ * RFC 4733 events inside the RTP streams (a gateway announcing CED/CNG) are listed too.
+ * `t38Pages` turns the T.38 side into page images: non-ECM page data, or ECM FCD frames merged
+ * across PPR retransmissions, coded as the sender's last DCS said, decoded with core/t4.
+ *
  * Use: `if (isCapture(bytes)) { const c = decodeCapture(bytes); for (const ch of c.audioChannels)
  * analyse(ch.samples, ch.startTime, ch.label); c.t38.hdlcFrames …; t38Pages(c.t38) }`.
- * `t38Pages` turns the T.38 side into page images: non-ECM page data, or ECM FCD frames merged
- * across PPR retransmissions, coded as the sender's last DCS said, decoded with core/t4. `decodeCapture` throws an
- * Error with a one-line message only when the bytes are not a capture; damage, truncation and
- * the absence of anything useful come back as `warnings`.
+ * `decodeCapture` throws an Error with a one-line message only when the bytes are not a
+ * capture; damage, truncation and the absence of anything useful come back as `warnings`.
  */
 import { parseCapture, extractUdp, sniffCapture, type UdpDatagram } from '../formats/pcap';
 import { findRtpStreams, rtpStreamToChannel, rtpStreamEvents, parseRtp, flowKey, type AudioChannel, type RtpEvent } from '../formats/rtp';
