@@ -67,6 +67,8 @@ export interface ReportPage {
   modem: string;
   bitRate: number;
   error?: string;
+  /** Where the page came from when not from this channel's audio ("T.38 a:p->b:q"). */
+  source?: string;
   /** PNG file name when pages were written. */
   file?: string;
 }
@@ -148,6 +150,12 @@ export class ReportBuilder {
     }
   };
 
+  /** Add a page decoded some other way (a T.38 capture); `number` is assigned in time order. */
+  addPage(page: ReportPage, image: BilevelImage): void {
+    this.pages.push(page);
+    this.images.push(image);
+  }
+
   /** Add a frame heard some other way (a T.38 capture's HDLC data), times in seconds. */
   addFrame(bytes: Uint8Array, fcsOk: boolean, t: number, end: number, channel: number, source?: string): void {
     const p = parseFrame(bytes);
@@ -176,6 +184,12 @@ export class ReportBuilder {
       if (f.name === 'CIG') ids.cig = f.values.ident as string;
       if (f.name === 'DCS') { modem = f.values.modem as string; bitRate = f.values.bitRate as number; ecm = f.values.ecm as boolean; }
     }
+    // Pages in time order, numbered 1..n, images kept in step.
+    const order = this.pages.map((_, i) => i).sort((a, b) => this.pages[a]!.t - this.pages[b]!.t);
+    const pages = order.map((i, k) => ({ ...this.pages[i]!, number: k + 1 }));
+    const images = order.map((i) => this.images[i]!);
+    this.pages.splice(0, this.pages.length, ...pages);
+    this.images.splice(0, this.images.length, ...images);
     const badFcs = frames.filter((f) => !f.fcsOk).length;
     const real = frames.filter((f) => !f.echo);
     return {
