@@ -1,11 +1,13 @@
 // The Decode view in Chromium: a call recording dropped on the page is analysed in the worker and
 // its frame list appears, matching the call's ground truth (spandsp's frame log of that call, in
-// order, every FCS good); garbage dropped gives a one-line message, not a hang or a stack trace;
+// order, every FCS good), and its three pages appear as images pixel-identical to the document
+// that was sent (read independently with core's TIFF reader); garbage dropped gives a one-line message, not a hang or a stack trace;
 // nothing is requested from any other origin and no console error is logged.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright';
-import { startSite, openPage, type Site } from './harness';
+import { startSite, openPage, canvasBits, byteDiff, type Site } from './harness';
+import { readTiff } from '../../core/formats/tiff';
 import { fixture } from '../helpers/peers';
 
 let site: Site;
@@ -55,7 +57,30 @@ describe('Decode view', () => {
     expect(await dcs.locator('.fields').innerText()).toMatch(/9600/);
     expect(await dcs.locator('.bits').first().innerText()).toMatch(/^hex: ff 13 83/);
 
+    // The pages, as drawn, against the document the call sent.
+    const sent = readTiff(new Uint8Array(readFileSync(fixture('pages', 'doc_std_3p_g3-2d.tif')))).map((p) => p.image);
+    const canvases = page.locator('[data-testid=page-list] canvas');
+    expect(await canvases.count()).toBe(sent.length);
+    for (let i = 0; i < sent.length; i++) {
+      const got = await canvasBits(canvases.nth(i));
+      expect([got.width, got.height]).toEqual([sent[i]!.width, sent[i]!.height]);
+      expect(byteDiff(got.data, sent[i]!.data)).toBe(0);
+    }
+
+    // Downloads: a PDF and a TIFF-F of the pages, and report.json.
+    const fetchDownload = async (label: string): Promise<Buffer> => {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: label }).click()]);
+      const path = await dl.path();
+      return readFileSync(path!);
+    };
+    expect((await fetchDownload('Download PDF')).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const tif = await fetchDownload('Download TIFF-F');
+    expect(readTiff(new Uint8Array(tif)).length).toBe(sent.length);
+    expect(JSON.parse((await fetchDownload('Download report.json')).toString('utf8')).frames.length).toBe(truth.length);
+
     if (process.env.SCREENSHOTS === '1') {
+      await page.evaluate(() => document.getElementById('dec-pages')!.scrollIntoView());
+      await page.screenshot({ path: 'docs/screenshots/decode-pages.png', fullPage: false });
       await page.evaluate(() => document.getElementById('dec-verdict')!.scrollIntoView());
       await page.screenshot({ path: 'docs/screenshots/decode.png', fullPage: false });
     }

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, preview, type PreviewServer } from 'vite';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright';
 import { repoRoot } from '../helpers/peers';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -79,4 +79,26 @@ export async function openPage(site: Site, context: BrowserContext, path = ''): 
     requests,
     foreign: () => requests.filter((u) => !u.startsWith('blob:') && !u.startsWith('data:') && new URL(u).origin !== site.origin),
   };
+}
+
+/** A page drawn on a canvas, read back as packed 1-bit rows (MSB first, 1 = black). */
+export async function canvasBits(canvas: Locator): Promise<{ width: number; height: number; data: Uint8Array }> {
+  const got = await canvas.evaluate((el) => {
+    const c = el as HTMLCanvasElement;
+    const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const stride = (c.width + 7) >> 3;
+    const bits = new Uint8Array(stride * c.height);
+    for (let y = 0; y < c.height; y++) for (let x = 0; x < c.width; x++) if (px[(y * c.width + x) * 4]! < 128) bits[y * stride + (x >> 3)]! |= 0x80 >> (x & 7);
+    let s = '';
+    for (let i = 0; i < bits.length; i++) s += String.fromCharCode(bits[i]!);
+    return { width: c.width, height: c.height, b64: btoa(s) };
+  });
+  return { width: got.width, height: got.height, data: new Uint8Array(Buffer.from(got.b64, 'base64')) };
+}
+
+/** Bytes that differ between two packed pages of the same size. */
+export function byteDiff(a: Uint8Array, b: Uint8Array): number {
+  let n = Math.abs(a.length - b.length);
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) n++;
+  return n;
 }

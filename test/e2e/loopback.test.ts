@@ -4,7 +4,7 @@
 // must report success in words, with no console error and no request to another origin.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { startSite, openPage, type Site } from './harness';
+import { startSite, openPage, canvasBits, byteDiff, type Site } from './harness';
 import { fixture } from '../helpers/peers';
 import { readTiff } from '../../core/formats/tiff';
 
@@ -35,21 +35,9 @@ describe('two-tab loopback', () => {
     expect(await canvas.count()).toBe(1);
 
     // The page as drawn, back to packed 1-bit rows, against the file's own pixels.
-    const got = await canvas.first().evaluate((el) => {
-      const c = el as HTMLCanvasElement;
-      const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      const stride = (c.width + 7) >> 3;
-      const bits = new Uint8Array(stride * c.height);
-      for (let y = 0; y < c.height; y++) for (let x = 0; x < c.width; x++) if (px[(y * c.width + x) * 4]! < 128) bits[y * stride + (x >> 3)]! |= 0x80 >> (x & 7);
-      let s = '';
-      for (let i = 0; i < bits.length; i++) s += String.fromCharCode(bits[i]!);
-      return { width: c.width, height: c.height, b64: btoa(s) };
-    });
+    const got = await canvasBits(canvas.first());
     expect([got.width, got.height]).toEqual([sent.width, sent.height]);
-    const gotBits = new Uint8Array(Buffer.from(got.b64, 'base64'));
-    let diff = 0;
-    for (let i = 0; i < gotBits.length; i++) if (gotBits[i] !== sent.data[i]) diff++;
-    expect(diff).toBe(0);
+    expect(byteDiff(got.data, sent.data)).toBe(0);
 
     for (const w of [rx, tx]) {
       expect(w.consoleErrors).toEqual([]);

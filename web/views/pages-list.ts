@@ -33,5 +33,5 @@ export function pageFigure(p: ViewPage, base: string): HTMLElement {
     canvas,
     h('figcaption', {},
       `Page ${p.index}: ${p.width}\u00d7${p.height}, ${p.xDpi}\u00d7${p.yDpi} dpi`, p.badRows ? `, ${p.badRows} bad rows` : '', p.note ? ` (${p.note})` : '', ' ',
-      h('button', { type: 'button', class: 'secondary small', onclick: async () => download(`${base}-page-${p.index}.png`, await canvasPng(canvas), 'image/png') }, `PNG`)));
+      h('button', { type: 'button', class: 'secondary small', 'aria-label': `Download page ${p.index} as PNG`, onclick: async () => download(`${base}-page-${p.index}.png`, await canvasPng(canvas), 'image/png') }, 'PNG')));
 }

@@ -1,14 +1,14 @@
 /**
- * The Decode view's analysis, in the engine worker: the file's bytes (WAV, raw, pcap/pcapng) or
- * audio the browser already decoded (FLAC/Ogg) -> core/decode's recording analyser -> the page's
- * ViewReport. The input dispatch mirrors `webfax decode` (core/cli/decode.ts), without Node.
+ * The Decode view's analysis, in the engine worker: the file's bytes (WAV, raw, pcap/pcapng, via
+ * core/decode/input.ts, the same dispatch as `webfax decode`) or audio the browser already
+ * decoded (FLAC/Ogg) -> core/decode's recording analyser -> the page's ViewReport with the
+ * decoded page images.
  */
-import type { DecodeInput, Progress, ViewField, ViewReport } from '../api';
-import { parseWav, looksLikeWav, WavError } from '../../core/formats/wav';
-import { decodeRawAudio } from '../../core/formats/raw-audio';
-import { isCapture, decodeCapture } from '../../core/decode/capture';
-import { analyseRecording, type AnalyseOptions } from '../../core/decode/recording';
-import type { DecodeReport, ReportBuilder } from '../../core/decode/report';
+import type { DecodeInput, Progress, ViewField, ViewPage, ViewReport } from '../api';
+import { decodeInput, type DecodedInput } from '../../core/decode/input';
+import { analyseRecordingFull } from '../../core/decode/recording';
+import type { DecodeReport } from '../../core/decode/report';
+import type { BilevelImage } from '../../core/t4/image';
 
 export const decodeAvailable = true;
 
@@ -23,45 +23,21 @@ function throttled(onProgress: ((p: Progress) => void) | undefined, stage: strin
   };
 }
 
-export function analyseInput(input: DecodeInput, onProgress?: (p: Progress) => void): DecodeReport {
+export function analyseInput(input: DecodeInput, onProgress?: (p: Progress) => void): DecodedInput {
   const file = input.name;
   const progress = throttled(onProgress, 'Analysing');
   if (input.audio) {
     if (input.audio.channels.length === 0 || input.audio.channels[0]!.length === 0) throw new Error(`${file}: no audio in the file`);
-    return analyseRecording(input.audio.channels, input.audio.rate, { file, onProgress: progress });
+    return analyseRecordingFull(input.audio.channels, input.audio.rate, { file, onProgress: progress });
   }
   const bytes = new Uint8Array(input.bytes ?? new ArrayBuffer(0));
-  if (bytes.length === 0) throw new Error(`${file}: empty file`);
-  if (isCapture(bytes)) {
-    onProgress?.({ fraction: 0, stage: 'Reading the capture' });
-    const cap = decodeCapture(bytes);
-    const chans = cap.audioChannels;
-    const frames = cap.t38.hdlcFrames;
-    if (chans.length === 0 && frames.length === 0) {
-      throw new Error(`${file}: the capture holds no G.711 RTP audio and no T.38 fax data${cap.warnings.length ? ` (${cap.warnings[0]})` : ''}`);
-    }
-    const extend: AnalyseOptions['extend'] = (b: ReportBuilder) => {
-      for (const f of frames) b.addFrame(f.bytes, f.fcsOk, f.t, f.t, -1, `T.38 ${f.direction}`);
-    };
-    if (chans.length === 0) return analyseRecording([new Float32Array(0)], 8000, { file, labels: ['(no audio)'], warnings: cap.warnings, extend });
-    return analyseRecording(chans.map((c) => c.samples), 8000, {
-      file, offsets: chans.map((c) => c.startTime), labels: chans.map((c) => c.label), warnings: cap.warnings, extend, onProgress: progress,
-    });
+  try {
+    return decodeInput(file, bytes, { encoding: input.raw?.encoding, rate: input.raw?.rate, onProgress: progress });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    // The page's way to name a raw encoding, instead of the CLI's.
+    throw new Error(msg.replace('(for headerless audio give the encoding)', '(for headerless audio, open "Headerless raw audio" and name its encoding)'));
   }
-  if (looksLikeWav(bytes) || !input.raw) {
-    try {
-      const w = parseWav(bytes);
-      return analyseRecording(w.channels, w.sampleRate, { file, warnings: w.warnings, onProgress: progress });
-    } catch (e) {
-      if (e instanceof WavError) {
-        throw new Error(`${file}: ${e.message}${looksLikeWav(bytes) ? '' : ' (for headerless audio, open "Headerless raw audio" and name its encoding)'}`);
-      }
-      throw e;
-    }
-  }
-  const raw = decodeRawAudio(bytes, { encoding: input.raw.encoding, sampleRate: input.raw.rate });
-  if (raw.samples.length === 0) throw new Error(`${file}: no audio samples`);
-  return analyseRecording([raw.samples], raw.sampleRate, { file, warnings: raw.warnings, onProgress: progress });
 }
 
 /** "Name: value" lines -> fields; lines without a colon keep their whole text as the value. */
@@ -73,10 +49,18 @@ function fieldsOf(lines: string[]): ViewField[] {
 }
 
 const DIRECTION: Record<string, string> = { 'calling->called': 'caller \u2192', 'called->calling': '\u2190 answerer' };
+const WHAT: Record<string, string> = { tcf: 'TCF', page: 'page data', ecm: 'ECM block', unknown: 'burst' };
 
-export function toViewReport(r: DecodeReport): ViewReport {
+export function toViewReport(r: DecodeReport, images: BilevelImage[]): ViewReport {
   const label = (c: number): string | undefined => (c >= 0 && r.channels > 1 ? r.channelLabels[c] ?? `channel ${c}` : undefined);
   const ids = [r.summary.ids.tsi ? `sender TSI \u201c${r.summary.ids.tsi}\u201d` : '', r.summary.ids.csi ? `receiver CSI \u201c${r.summary.ids.csi}\u201d` : ''].filter(Boolean);
+  const pages: ViewPage[] = images.map((img, i) => {
+    const p = r.pages[i];
+    return {
+      index: p?.number ?? i + 1, width: img.width, height: img.height, xDpi: img.xDpi, yDpi: img.yDpi, badRows: p?.badRows ?? 0, data: img.data,
+      note: p ? [p.modem && `${p.modem} ${p.bitRate}`, p.coding, p.ecm ? 'ECM' : '', p.error ?? ''].filter(Boolean).join(', ') : undefined,
+    };
+  });
   return {
     duration: r.duration,
     summary: `${r.summary.verdict}${ids.length ? ` Identities: ${ids.join(', ')}.` : ''}${r.warnings.length ? ` Note: ${r.warnings.join('; ')}.` : ''}`,
@@ -86,15 +70,15 @@ export function toViewReport(r: DecodeReport): ViewReport {
       fields: fieldsOf(f.fields), via: typeof f.values.source === 'string' ? f.values.source : 'V.21',
     })),
     bursts: r.bursts.map((b) => ({
-      // A TCF is 1.5 s; anything much longer carries page data (or an ECM block).
-      start: b.start, end: b.end, dir: label(b.channel), modem: `${b.modem} ${b.bitRate}`, kind: b.end - b.start < 2.5 ? 'TCF' : 'page data',
-      ok: !/fail/i.test(b.training), note: `training ${b.training}`,
+      start: b.start, end: b.end, dir: label(b.channel), modem: `${b.modem} ${b.bitRate}`, kind: WHAT[b.what] ?? b.what,
+      ok: !/fail/i.test(b.training) && b.what !== 'unknown', note: `training ${b.training}${b.reason ? ` (${b.reason})` : ''}`,
     })),
-    pages: [],
+    pages,
     json: JSON.stringify(r, null, 2),
   };
 }
 
 export async function decodeRecording(input: DecodeInput, onProgress?: (p: Progress) => void): Promise<ViewReport> {
-  return toViewReport(analyseInput(input, onProgress));
+  const { report, images } = analyseInput(input, onProgress);
+  return toViewReport(report, images);
 }
