@@ -123,6 +123,61 @@ export class V17Viterbi {
     this.filled = 0;
   }
 
+  /** Continue from another decoder's path metrics, for a cost-only trial run (pushMetrics). */
+  copyMetrics(from: V17Viterbi): void {
+    this.pts = from.pts;
+    this.table = from.table;
+    this.metric.set(from.metric);
+  }
+
+  /** Add a symbol to the path metrics only (no survivors, no decisions); returns the best metric. */
+  pushMetrics(re: number, im: number): number {
+    const pts = this.pts;
+    let gx = ((re + GRID_HALF) / GRID_STEP) | 0;
+    let gy = ((im + GRID_HALF) / GRID_STEP) | 0;
+    if (gx < 0) gx = 0; else if (gx >= GRID_N) gx = GRID_N - 1;
+    if (gy < 0) gy = 0; else if (gy >= GRID_N) gy = GRID_N - 1;
+    const base = (gy * GRID_N + gx) * 8;
+    for (let sub = 0; sub < 8; sub++) {
+      const p = this.table[base + sub]!;
+      const dx = re - pts[2 * p]!;
+      const dy = im - pts[2 * p + 1]!;
+      this.subDist[sub] = dx * dx + dy * dy;
+    }
+    const m = this.metric;
+    let minM = Infinity;
+    for (let ns = 0; ns < 8; ns++) {
+      let bm = Infinity;
+      for (let k = 0; k < 4; k++) {
+        const v = m[PRED_STATE[ns * 4 + k]!]! + this.subDist[PRED_SUBSET[ns * 4 + k]!]!;
+        if (v < bm) bm = v;
+      }
+      this.next[ns] = bm;
+      if (bm < minM) minM = bm;
+    }
+    m.set(this.next);
+    return minM;
+  }
+
+  /** Squared distance from (re, im) to the nearest point (grid lookup; no state change). */
+  nearestDistance(re: number, im: number): number {
+    const pts = this.pts;
+    let gx = ((re + GRID_HALF) / GRID_STEP) | 0;
+    let gy = ((im + GRID_HALF) / GRID_STEP) | 0;
+    if (gx < 0) gx = 0; else if (gx >= GRID_N) gx = GRID_N - 1;
+    if (gy < 0) gy = 0; else if (gy >= GRID_N) gy = GRID_N - 1;
+    const base = (gy * GRID_N + gx) * 8;
+    let best = Infinity;
+    for (let sub = 0; sub < 8; sub++) {
+      const p = this.table[base + sub]!;
+      const dx = re - pts[2 * p]!;
+      const dy = im - pts[2 * p + 1]!;
+      const d = dx * dx + dy * dy;
+      if (d < best) best = d;
+    }
+    return best;
+  }
+
   /**
    * Add one received symbol (in constellation units). Returns the point index decided for the
    * symbol DEPTH-1 symbols ago, or -1 while the trellis is still filling.

@@ -52,8 +52,9 @@ const NPOST = 16;
 const NEQ = NPRE + 1 + NPOST;
 const CDBA_MATCH = 16; // symbols matched to find the start of segment 2
 const CONSTELLATION_KEEP = 256;
-const LOOKAHEAD = 80; // samples the matched filter runs behind the input, for the level-step fix
+const LOOKAHEAD = 160; // samples the matched filter runs behind the input, for the level-step fix
 const WIN = 32; // level-step power window, samples
+const REFINE_OUTS = 100; // T/2 outputs examined when placing a level step
 const STEP_UP = 2.8; // +4.5 dB
 const STEP_DOWN = 0.35; // -4.5 dB
 const M_RE = -2; // m = (A + B) / 2
@@ -116,6 +117,15 @@ export class V17Receiver implements ModemReceiver {
   private frozen = false;
   private inGain = 1;
   private readonly win = new Float32Array(WIN);
+  private readonly tmpRe = new Float32Array(NEQ + REFINE_OUTS);
+  private readonly tmpIm = new Float32Array(NEQ + REFINE_OUTS);
+  private readonly tmpRe2 = new Float32Array(NEQ + REFINE_OUTS);
+  private readonly tmpIm2 = new Float32Array(NEQ + REFINE_OUTS);
+  private readonly partRe = new Float32Array(REFINE_OUTS);
+  private readonly partIm = new Float32Array(REFINE_OUTS);
+  private partN = 0;
+  private stepAt = 0;
+  private stepGain = 1;
   private winSum = 0;
   private refLevel = 1;
   private stepPending = false;
@@ -178,6 +188,7 @@ export class V17Receiver implements ModemReceiver {
   private badRun = 0;
   // Decoding.
   private readonly vit = new V17Viterbi();
+  private readonly trial = new V17Viterbi();
   private readonly dd = new V17DiffDecoder();
   private descReg = 0;
   private decided = 0;
@@ -320,7 +331,7 @@ export class V17Receiver implements ModemReceiver {
     const j = n & (WIN - 1);
     this.winSum += p - this.win[j]!;
     this.win[j] = p;
-    const ratio = this.winSum / WIN / this.refLevel;
+    let ratio = this.winSum / WIN / this.refLevel;
     const out = ratio > STEP_UP || ratio < STEP_DOWN;
     if (!this.stepPending) {
       if (out) { this.stepPending = true; this.stepStart = n; this.stepCount = 0; }
@@ -329,34 +340,131 @@ export class V17Receiver implements ModemReceiver {
     }
     if (!out) { this.stepPending = false; return; }
     if (++this.stepCount < WIN) return;
+    if (ratio < 0.1 || ratio > 10) {
+      // Not a gain change: the signal ended (or something else began). Carrier detection decides.
+      this.stepPending = false;
+      return;
+    }
     // The window now holds only post-step samples: ratio is the step.
     const thr = ratio > 1 ? STEP_UP : STEP_DOWN;
     let k = Math.round((WIN * (thr - 1)) / (ratio - 1));
     if (k < 0) k = 0; else if (k > WIN) k = WIN;
-    // Refine the start: the minimum (up step) / maximum (down step) of the running sum of
-    // (power - threshold) across the window where the crossing happened.
-    const theta = this.refLevel * Math.sqrt(ratio);
-    const lo = this.stepStart - WIN - 8;
-    const hi = this.stepStart + 8;
-    let cum = 0;
-    let best = 0;
     let from = this.stepStart - k;
-    for (let t = lo; t <= hi; t++) {
-      const i = t & (M - 1);
-      cum += this.bbRe[i]! * this.bbRe[i]! + this.bbIm[i]! * this.bbIm[i]! - theta;
-      if (ratio > 1 ? cum < best : cum > best) { best = cum; from = t + 1; }
+    let corr = 1 / Math.sqrt(ratio);
+    // The crossing comes some 0..4*WIN samples after the step, depending on the data's power.
+    if (this.stage === Stage.Data) {
+      this.refineStep(this.stepStart - 4 * WIN, this.stepStart, corr, n);
+      from = this.stepAt;
+      corr = this.stepGain;
+      ratio = 1 / (corr * corr);
     }
-    const corr = 1 / Math.sqrt(ratio);
-    for (let t = Math.max(from, n - LOOKAHEAD - 8); t <= n; t++) {
+    for (let t = Math.max(from, n - LOOKAHEAD); t <= n; t++) {
       const i = t & (M - 1);
       this.bbRe[i]! *= corr; this.bbIm[i]! *= corr;
       this.bbRe[i + M] = this.bbRe[i]!; this.bbIm[i + M] = this.bbIm[i]!;
     }
     this.inGain *= corr;
+    this.powRef *= ratio; // the carrier-loss reference follows the line level
     const c2 = corr * corr;
     for (let i = 0; i < WIN; i++) this.win[i]! *= c2;
     this.winSum *= c2;
     this.stepPending = false;
+  }
+
+  /**
+   * Decision-aided placement and size of a level step: for start candidates in [lo, hi] and gain
+   * corrections within +-2 dB of the power-based one, run the not yet processed samples through
+   * the matched filter and the equalizer as they stand (both linear: the part before and the part
+   * after the candidate are computed once and mixed per gain), and keep the pair whose symbols sit
+   * closest to constellation points. Rare (only at detected steps), so plain loops are fine.
+   */
+  private refineStep(lo: number, hi: number, corr: number, n: number): void {
+    let outs = 0;
+    while (outs < REFINE_OUTS && this.tau + outs * HALF_T + RX_HALF + 1 <= n) outs++;
+    if (lo < n - LOOKAHEAD) lo = n - LOOKAHEAD;
+    let best = hi;
+    let bestG = corr;
+    let bestCost = Infinity;
+    const tryAt = (cand: number, gains: number): void => {
+      this.stepParts(cand, outs);
+      for (let k = -gains; k <= gains; k++) {
+        const g = corr * Math.pow(10, (k * 0.5) / 20);
+        const cost = this.stepCost(g);
+        if (cost < bestCost) { bestCost = cost; best = cand; bestG = g; }
+      }
+    };
+    for (let cand = lo; cand <= hi; cand++) tryAt(cand, 4);
+    this.stepAt = best;
+    this.stepGain = bestG;
+  }
+
+  /** Equalizer outputs of the coming symbols split into the parts before / from `cand` (derotated). */
+  private stepParts(cand: number, outs: number): void {
+    const pos = this.eqPos;
+    const ar = this.tmpRe; // before-step part of the T/2 samples (the old ones are all "before")
+    const ai = this.tmpIm;
+    const br = this.tmpRe2; // after-step part, unscaled
+    const bi = this.tmpIm2;
+    for (let i = 0; i < NEQ; i++) {
+      ar[i] = this.eqRe[pos + NEQ - 1 - i]!;
+      ai[i] = this.eqIm[pos + NEQ - 1 - i]!;
+      br[i] = 0;
+      bi[i] = 0;
+    }
+    for (let j = 0; j < outs; j++) {
+      const tau = this.tau + j * HALF_T;
+      let base = Math.floor(tau);
+      let ph = Math.round((tau - base) * RX_PHASES);
+      if (ph === RX_PHASES) { base++; ph = 0; }
+      const t0 = base - RX_HALF;
+      const s0 = t0 & (M - 1);
+      const h = ph * RX_TAPS;
+      let r0 = 0, i0 = 0, r1 = 0, i1 = 0;
+      for (let i = 0; i < RX_TAPS; i++) {
+        const c = RX_TABLE[h + i]!;
+        if (t0 + i >= cand) { r1 += c * this.bbRe[s0 + i]!; i1 += c * this.bbIm[s0 + i]!; }
+        else { r0 += c * this.bbRe[s0 + i]!; i0 += c * this.bbIm[s0 + i]!; }
+      }
+      ar[NEQ + j] = r0 * this.gain; ai[NEQ + j] = i0 * this.gain;
+      br[NEQ + j] = r1 * this.gain; bi[NEQ + j] = i1 * this.gain;
+    }
+    let sym = 0;
+    for (let j = 0; j < outs; j++) {
+      if (((this.half + j) & 1) !== 0) continue;
+      const newest = NEQ + j;
+      let zr = 0, zi = 0, wr = 0, wi = 0;
+      for (let i = 0; i < NEQ; i++) {
+        const cr = this.cRe[i]!;
+        const ci = this.cIm[i]!;
+        zr += cr * ar[newest - i]! - ci * ai[newest - i]!;
+        zi += cr * ai[newest - i]! + ci * ar[newest - i]!;
+        wr += cr * br[newest - i]! - ci * bi[newest - i]!;
+        wi += cr * bi[newest - i]! + ci * br[newest - i]!;
+      }
+      const psi = this.psi + this.freq * sym;
+      const cp = Math.cos(psi);
+      const sp = Math.sin(psi);
+      this.partRe[2 * sym] = zr * cp + zi * sp;
+      this.partIm[2 * sym] = zi * cp - zr * sp;
+      this.partRe[2 * sym + 1] = wr * cp + wi * sp;
+      this.partIm[2 * sym + 1] = wi * cp - wr * sp;
+      sym++;
+    }
+    this.partN = sym;
+  }
+
+  /** Best trellis path metric over the coming symbols with the after-step part scaled by g. */
+  private stepCost(g: number): number {
+    // The trellis judges whole sequences: far sharper than nearest-point distances.
+    const v = this.trial;
+    v.copyMetrics(this.vit);
+    let cost = 0;
+    for (let s = 0; s < this.partN; s++) {
+      const yr = this.partRe[2 * s]! + g * this.partRe[2 * s + 1]!;
+      const yi = this.partIm[2 * s]! + g * this.partIm[2 * s + 1]!;
+      cost = v.pushMetrics(yr, yi);
+    }
+    return cost;
   }
 
   private energyDetect(): void {
@@ -377,6 +485,8 @@ export class V17Receiver implements ModemReceiver {
       if (++this.lowCount >= 48) {
         this.lowCount = 0;
         this.energyOn = false;
+        // Let the look-ahead backlog through first: the last symbols are still in it.
+        while (this.stage !== Stage.Search && this.tau + RX_HALF + 1 <= this.n) this.halfSymbol();
         if (this.stage !== Stage.Search) this.toSearch();
         this.floorPower = p;
         if (this.carrierReported) { this.carrierReported = false; this.status('carrier-down'); }

@@ -134,7 +134,11 @@ describe('V.17 loopback through line models', () => {
       ['-100 ppm clock', (x) => clockPpm(x, -100)],
       ['20 dB echo at 1 ms', (x) => echo(x, -20, 8)],
     ];
-    it(`${rate} at ${snr} dB SNR: error-free with ${cases.map((c) => c[0]).join(', ')}`, () => {
+    // Level steps hit the received signal with its noise (the SNR stays), in the middle of the data.
+    const steps: [string, number, number][] = [
+      ['+6 dB step', 6, 21000], ['-6 dB step', -6, 21000], ['+6 dB step', 6, 23457], ['-6 dB step', -6, 24003],
+    ];
+    it(`${rate} at ${snr} dB SNR: error-free with ${cases.map((c) => c[0]).join(', ')}, +-6 dB level steps`, () => {
       const ref = prbs(7, 20000);
       const clean = v17Signal({ rate }, ref, 1600, 800);
       const P = activePower(clean);
@@ -143,6 +147,12 @@ describe('V.17 loopback through line models', () => {
         expect(kinds(r), name).toContain('training-succeeded');
         expect(r.bits.length, name).toBeGreaterThanOrEqual(ref.length);
         expect(r.errors, name).toBe(0);
+      }
+      const noisy = addNoise(clean, snr, 4, P);
+      for (const [name, db, at] of steps) {
+        const r = run(levelStep(noisy, at, db), rate, ref);
+        expect(kinds(r), `${name} at ${at}`).toEqual(['carrier-up', 'training-in-progress', 'training-succeeded', 'carrier-down']);
+        expect(r.errors, `${name} at ${at}`).toBe(0);
       }
     });
   }
