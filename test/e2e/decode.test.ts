@@ -4,7 +4,10 @@
 // that was sent (read independently with core's TIFF reader); garbage dropped gives a one-line message, not a hang or a stack trace;
 // nothing is requested from any other origin and no console error is logged.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright';
 import { startSite, openPage, canvasBits, byteDiff, type Site } from './harness';
 import { readTiff } from '../../core/formats/tiff';
@@ -29,11 +32,21 @@ async function dropFile(page: Page, name: string, bytes: Uint8Array, type: strin
   }, { b64, name, type });
 }
 
+function groundTruth(name: string): string[] {
+  return readFileSync(fixture('calls', `${name}.frames.jsonl`), 'utf8').trim().split('\n')
+    .map((l) => JSON.parse(l) as { name?: string }).filter((e) => e.name).map((e) => e.name!);
+}
+
+async function frameList(page: Page): Promise<{ name: string | null; ok: boolean }[]> {
+  return page.$$eval('[data-testid=frame-list] details', (els) => els.map((e) => ({
+    name: e.getAttribute('data-frame'), ok: e.querySelector('.badge')?.textContent === 'FCS ok',
+  })));
+}
+
 describe('Decode view', () => {
   it('shows the frame list of a dropped recording, as the call had it', async () => {
     const name = 'v29_9600_noecm';
-    const truth = readFileSync(fixture('calls', `${name}.frames.jsonl`), 'utf8').trim().split('\n')
-      .map((l) => JSON.parse(l) as { name?: string }).filter((e) => e.name).map((e) => e.name!);
+    const truth = groundTruth(name);
     expect(truth.length).toBeGreaterThan(10);
 
     const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -43,9 +56,7 @@ describe('Decode view', () => {
     await dropFile(page, `${name}.wav`, new Uint8Array(readFileSync(fixture('calls', `${name}.wav`))), 'audio/wav');
     await page.waitForSelector('[data-testid=frame-list] details', { timeout: 120_000 });
 
-    const frames = await page.$$eval('[data-testid=frame-list] details', (els) => els.map((e) => ({
-      name: e.getAttribute('data-frame'), ok: e.querySelector('.badge')?.textContent === 'FCS ok',
-    })));
+    const frames = await frameList(page);
     expect(frames.map((f) => f.name)).toEqual(truth);
     expect(frames.every((f) => f.ok)).toBe(true);
     expect(await page.locator('[data-testid=decode-status]').innerText()).toMatch(/Decoded v29_9600_noecm\.wav/);
@@ -93,6 +104,32 @@ describe('Decode view', () => {
     expect(msg.split('\n').length).toBe(1);
     expect(msg).not.toMatch(/\bat \w+ \(|\.ts:\d+/); // no stack trace
 
+    expect(w.consoleErrors).toEqual([]);
+    expect(w.foreign()).toEqual([]);
+    await context.close();
+  });
+
+  it('decodes a FLAC recording through the browser\'s own decoder (16 kHz stereo, resampled to 8 kHz)', async () => {
+    const name = 'v29_9600_noecm';
+    const dir = mkdtempSync(join(tmpdir(), 'webfax-flac-'));
+    const flac = join(dir, `${name}.flac`);
+    try {
+      execFileSync('sox', [fixture('calls', `${name}.stereo.wav`), '-r', '16000', flac], { stdio: 'pipe' });
+    } catch (e) {
+      throw new Error(`sox could not make the FLAC test file (npm test installs sox through the spandsp peer's build.sh): ${(e as Error).message.split('\n')[0]}`);
+    }
+    const bytes = new Uint8Array(readFileSync(flac));
+    rmSync(dir, { recursive: true, force: true });
+    expect(String.fromCharCode(...bytes.subarray(0, 4))).toBe('fLaC');
+
+    const context = await site.browser.newContext();
+    const w = await openPage(site, context, '#decode');
+    await w.page.waitForSelector('[data-testid=decode-drop]');
+    await dropFile(w.page, `${name}.flac`, bytes, 'audio/flac');
+    await w.page.waitForSelector('[data-testid=frame-list] details', { timeout: 120_000 });
+    const frames = await frameList(w.page);
+    expect(frames.map((f) => f.name)).toEqual(groundTruth(name));
+    expect(frames.every((f) => f.ok)).toBe(true);
     expect(w.consoleErrors).toEqual([]);
     expect(w.foreign()).toEqual([]);
     await context.close();
