@@ -21,6 +21,7 @@ import { fitToPages, rescaleLines, type Fit } from './scale';
 import { dither, type DitherMode } from './dither';
 import { chopDocument, type ChopMode } from './chop';
 import { applyTagline } from './tagline';
+import { exifOrientation, orientGrey } from './orient';
 import { FAX_XDPI, nearestResolution, resolutionYDpi, type Paper, type Resolution } from './geometry';
 
 export type DocumentKind = 'pdf' | 'png' | 'jpeg' | 'pbm' | 'tiff';
@@ -76,13 +77,14 @@ export async function loadDocument(bytes: Uint8Array, opts: LoadOptions = {}): P
       return [{ kind: 'grey', image: png.image }];
     }
     case 'jpeg': {
-      let raw: { width: number; height: number; data: Uint8Array };
+      let raw: { width: number; height: number; data: Uint8Array; exifBuffer?: Uint8Array };
       try {
         raw = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 256, maxMemoryUsageInMB: 1024 });
       } catch (e) {
         throw new Error(`JPEG: cannot decode (${(e as Error).message})`);
       }
-      return [{ kind: 'grey', image: greyFromRgba(raw.data, raw.width, raw.height, 4) }];
+      // Upright as the camera meant it (EXIF Orientation).
+      return [{ kind: 'grey', image: orientGrey(greyFromRgba(raw.data, raw.width, raw.height, 4), exifOrientation(raw.exifBuffer)) }];
     }
     case 'pdf': {
       const fax = await extractFaxPages(bytes);

@@ -163,6 +163,28 @@ describe('prepareDocument', () => {
     await expect(prepareDocument(Uint8Array.from([0xff, 0xd8, 0xff, 0, 1, 2]))).rejects.toThrow(/JPEG/);
   });
 
+  it('turns JPEG photos upright per their EXIF orientation', async () => {
+    const w = 48, h = 24;
+    const rgba = new Uint8Array(w * h * 4).fill(255);
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) rgba.fill(0, (y * w + x) * 4, (y * w + x) * 4 + 3); // dark block, stored top-left
+    const exif = (o: number) => Uint8Array.from([
+      0x45, 0x78, 0x69, 0x66, 0, 0, // "Exif\0\0"
+      0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, // big-endian TIFF, IFD at 8
+      0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, o, 0, 0, 0, 0, 0, 0, // Orientation = o
+    ]);
+    // Where the block lands (which corner) for each orientation.
+    const corner: Record<number, [number, number]> = { 1: [0, 0], 3: [1, 1], 6: [1, 0], 8: [0, 1], 5: [0, 0], 2: [1, 0] };
+    for (const [o, [cx, cy]] of Object.entries(corner)) {
+      const jpeg = encodeJpeg({ width: w, height: h, data: rgba, exifBuffer: exif(+o) } as Parameters<typeof encodeJpeg>[0], 95).data;
+      const [src] = await loadDocument(new Uint8Array(jpeg));
+      const g = src!.image as { width: number; height: number; data: Uint8Array };
+      expect([g.width, g.height]).toEqual(+o >= 5 ? [h, w] : [w, h]);
+      const at = (x: number, y: number) => g.data[y * g.width + x]!;
+      expect(at(cx ? g.width - 3 : 2, cy ? g.height - 3 : 2), `orientation ${o}`).toBeLessThan(60);
+      expect(at(cx ? 2 : g.width - 3, cy ? g.height - 3 : 2), `orientation ${o}`).toBeGreaterThan(200);
+    }
+  });
+
   it('scales a bilevel image that is not fax-sized by threshold, not dither', async () => {
     const small = randomPage(500, 300, 8, 100, 100);
     const [p] = await prepareDocument(writePbm(small), { resolution: 'fine', chop: 'none' });
