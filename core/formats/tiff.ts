@@ -245,19 +245,38 @@ function readPage(bytes: Uint8Array, tags: Map<number, Values>, index: number): 
       continue;
     }
     // Rows go straight into the page.
-    let y = 0;
+    const coding = compression === 'rle' ? 'mh' : compression;
     const rle = compression === 'rle';
-    const dec = new T4Decoder({
-      width, coding: compression === 'rle' ? 'mh' : compression, fillOrder, rows, eol: !rle, byteAlign: rle,
-      onRow(row, bad) {
-        data.set(row, dst + y * stride);
-        y++;
-        run = bad ? run + 1 : 0;
-        if (run > page.maxConsecutiveBadRows) page.maxConsecutiveBadRows = run;
-      },
-    });
-    dec.putBytes(strip);
-    const r = dec.end();
+    const runBefore = run;
+    const maxBefore = page.maxConsecutiveBadRows;
+    const decodeStrip = (eol: boolean) => {
+      let y = 0;
+      run = runBefore;
+      page.maxConsecutiveBadRows = maxBefore;
+      const dec = new T4Decoder({
+        width, coding, fillOrder, rows, eol, byteAlign: rle,
+        onRow(row, bad) {
+          data.set(row, dst + y * stride);
+          y++;
+          run = bad ? run + 1 : 0;
+          if (run > page.maxConsecutiveBadRows) page.maxConsecutiveBadRows = run;
+        },
+      });
+      dec.putBytes(strip);
+      return dec.end();
+    };
+    let r = decodeStrip(!rle);
+    if (compression === 'mh' && r.badRows === r.rows && /no EOL/.test(r.error ?? '')) {
+      // G3 1-D with no EOLs at all (some PDF-to-TIFF tools copy EndOfLine-false data as is):
+      // libtiff gives up; read it as rows back to back and keep that if it decodes better.
+      const retry = decodeStrip(false);
+      if (retry.badRows < r.badRows) {
+        r = retry;
+        page.error ??= 'G3 data without EOLs (read as rows back to back)';
+      } else {
+        r = decodeStrip(true);
+      }
+    }
     page.rows += r.rows;
     page.badRows += r.badRows;
     if (r.error && r.badRows > 0) page.error ??= `strip ${s}: ${r.error}`;

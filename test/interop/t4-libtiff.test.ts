@@ -115,13 +115,27 @@ describe('libtiff fixtures decode like libtiff', () => {
 });
 
 describe('malformed fixtures degrade like a receiver, never throw', () => {
-  it('G3_Premature_EOL.tif and testfax3_bug54_1dnoEOL.tif: rows all counted bad, with an error', () => {
+  it('G3_Premature_EOL.tif and testfax3_bug54_1dnoEOL.tif: libtiff fails; we recover (G3 without EOLs)', () => {
     for (const name of ['G3_Premature_EOL.tif', 'testfax3_bug54_1dnoEOL.tif']) {
+      const r = spawnSync('tiffcp', ['-c', 'none', fixture('tiff', name), join(tmp, `${name}.none.tif`)], { encoding: 'utf8' });
+      expect(r.stderr).toMatch(/Premature EOL/);
       const [p] = readTiff(readFileSync(fixture('tiff', name)));
       expect(p.rows).toBe(p.image.height);
-      expect(p.badRows).toBeGreaterThan(0);
-      expect(p.error).toMatch(/EOL|row/);
+      expect(p.badRows).toBe(0); // every row sums exactly to the width; poppler agrees (t4-poppler.test.ts)
+      expect(p.error).toMatch(/without EOLs/);
     }
+  });
+
+  it('G3 data that is neither: garbage strips count every row bad, with an error', () => {
+    const bytes = Uint8Array.from(readFileSync(fixture('tiff', 'G31D.TIF')));
+    const [clean] = readTiff(bytes);
+    const strip = 8; // G31D.TIF's single strip starts right after the header
+    for (let i = strip; i < strip + 125556; i++) bytes[i] = ((i * 151) & 0xff) | 0x21; // never 11 zeros: no EOL
+    const [p] = readTiff(bytes);
+    expect(clean.badRows).toBe(0);
+    expect(p.rows).toBe(3248);
+    expect(p.badRows).toBe(3248);
+    expect(p.error).toMatch(/EOL|rows/);
   });
 
   it('testfax3_bug_513.tiff: decoded without throwing', () => {
