@@ -78,6 +78,47 @@ describe('spandsp modemtx -> webfax V.17 receiver', () => {
   });
 });
 
+describe('a recorded spandsp V.17 fax call (fixtures/calls/v17_14400_noecm)', () => {
+  it('TCF on the long train is all zeros; each page on the short train carries its 1143 rows of EOLs', () => {
+    const x = s16ToFloat(wavData(fixture('calls', 'v17_14400_noecm.wav')));
+    const log = readFileSync(fixture('calls', 'v17_14400_noecm.frames.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const starts = log.filter((e) => e.event === 'fast_tx_start');
+    const ends = log.filter((e) => e.event === 'fast_tx_end');
+    expect(starts.length).toBe(4);
+    const bits: number[] = [];
+    const events: ModemStatus[] = [];
+    const rx = new V17Receiver({ rate: 14400 }, (b) => bits.push(b), (s) => events.push(s));
+    const results: { trained: boolean; bits: number[] }[] = [];
+    for (let k = 0; k < starts.length; k++) {
+      rx.restart({ rate: 14400, shortTrain: starts[k].short_train });
+      bits.length = 0;
+      events.length = 0;
+      const a = starts[k].sample - 800;
+      const b = Math.min(x.length, ends[k].sample + 1600);
+      for (let i = a; i < b; i += 160) rx.rx(x, i, Math.min(160, b - i));
+      results.push({ trained: events.some((e) => e.kind === 'training-succeeded'), bits: bits.slice() });
+    }
+    // TCF: 1.5 s of zeros (the modem's trailing ones follow them).
+    expect(results[0]!.trained).toBe(true);
+    const tcf = results[0]!.bits;
+    expect(tcf.length).toBeGreaterThan(21000);
+    expect(tcf.slice(0, 21000).every((b) => b === 0)).toBe(true);
+    // Pages: T.4 2-D, every row starts with EOL (000000000001); 1143 rows + 6 for RTC.
+    for (let k = 1; k < 4; k++) {
+      expect(results[k]!.trained, `page ${k}`).toBe(true);
+      const p = results[k]!.bits;
+      let eols = 0;
+      let zeros = 0;
+      for (const b of p) {
+        if (b === 0) zeros++;
+        else { if (zeros >= 11) eols++; zeros = 0; }
+      }
+      expect(eols, `page ${k}`).toBeGreaterThanOrEqual(1143);
+      expect(eols, `page ${k}`).toBeLessThanOrEqual(1143 + 6);
+    }
+  });
+});
+
 describe('webfax V.17 transmitter -> spandsp modemrx', () => {
   for (const rate of RATES) {
     for (const level of [-14, -43]) {
