@@ -7,7 +7,9 @@
  * decodes each strip on its own with the T.4/T.6 decoder (core/t4/decode.ts), as libtiff does:
  * every strip starts afresh (EOL first for G3, a white reference row for G4). Damage inside the
  * coded data is not an exception: the page comes back with bad rows counted and replaced, and a
- * one-line `error` (a receiver keeps what it can). A malformed container (bad header, IFD
+ * one-line `error` (a receiver keeps what it can). G3 1-D strips with no EOL at all (PDF data
+ * with EndOfLine false copied into a TIFF, as PDFBox does) are read again as rows back to back,
+ * which libtiff does not try. A malformed container (bad header, IFD
  * outside the file, missing or absurd tags, unsupported compression) throws an Error with a
  * one-line message.
  * The writer lays out, per page: strip data, then the IFD, then the IFD's out-of-line values.
