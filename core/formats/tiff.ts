@@ -1,7 +1,8 @@
 /**
  * TIFF Class F (fax TIFF) read and write: multi-page, bilevel, compression none / CCITT G3 1-D
- * (MH) / G3 2-D (MR) / G4 (MMR) / CCITT RLE (compression 2), FillOrder 1 or 2, resolution tags and units, PageNumber, any
- * number of strips. Both byte orders are read; files are written little-endian ("II").
+ * (MH) / G3 2-D (MR) / G4 (MMR) / CCITT RLE (compression 2), FillOrder 1 or 2, resolution tags
+ * and units, PageNumber, any number of strips. Both byte orders are read; files are written
+ * little-endian ("II").
  *
  * How: the reader walks the IFD chain (with loop and size guards), reads each page's tags, and
  * decodes each strip on its own with the T.4/T.6 decoder (core/t4/decode.ts), as libtiff does:
@@ -9,9 +10,8 @@
  * coded data is not an exception: the page comes back with bad rows counted and replaced, and a
  * one-line `error` (a receiver keeps what it can). G3 1-D strips with no EOL at all (PDF data
  * with EndOfLine false copied into a TIFF, as PDFBox does) are read again as rows back to back,
- * which libtiff does not try. A malformed container (bad header, IFD
- * outside the file, missing or absurd tags, unsupported compression) throws an Error with a
- * one-line message.
+ * which libtiff does not try. A malformed container (bad header, IFD outside the file, missing
+ * or absurd tags, unsupported compression) throws an Error with a one-line message.
  * The writer lays out, per page: strip data, then the IFD, then the IFD's out-of-line values.
  */
 import type { BilevelImage } from '../t4/image';
