@@ -79,7 +79,7 @@ export async function loadDocument(bytes: Uint8Array, opts: LoadOptions = {}): P
     case 'jpeg': {
       let raw: { width: number; height: number; data: Uint8Array; exifBuffer?: Uint8Array };
       try {
-        raw = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 256, maxMemoryUsageInMB: 1024 });
+        raw = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 100, maxMemoryUsageInMB: 512 });
       } catch (e) {
         throw new Error(`JPEG: cannot decode (${(e as Error).message})`);
       }

@@ -185,6 +185,29 @@ describe('prepareDocument', () => {
     }
   });
 
+  it('survives 200 mutated JPEGs: decoded or a clear JPEG error, nothing else', async () => {
+    const w = 96, h = 64;
+    const rgba = new Uint8Array(w * h * 4);
+    for (let i = 0; i < rgba.length; i++) rgba[i] = (i * 37) & 0xff;
+    const seed = encodeJpeg({ width: w, height: h, data: rgba }, 80).data;
+    let s = 7;
+    const rnd = (n: number) => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s % n; };
+    let ok = 0, bad = 0;
+    for (let i = 0; i < 200; i++) {
+      const b = new Uint8Array(seed);
+      for (let k = 0; k < 1 + rnd(6); k++) b[3 + rnd(b.length - 3)] = rnd(256);
+      try {
+        await loadDocument(i % 5 === 0 ? b.subarray(0, 3 + rnd(b.length - 3)) : b);
+        ok++;
+      } catch (e) {
+        expect(e).toBeInstanceOf(Error);
+        expect((e as Error).message).toMatch(/^JPEG: /);
+        bad++;
+      }
+    }
+    expect(ok + bad).toBe(200);
+  });
+
   it('scales a bilevel image that is not fax-sized by threshold, not dither', async () => {
     const small = randomPage(500, 300, 8, 100, 100);
     const [p] = await prepareDocument(writePbm(small), { resolution: 'fine', chop: 'none' });
