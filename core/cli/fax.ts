@@ -283,7 +283,7 @@ async function runWithPeer(ep: FaxEndpoint, command: string, args: ParsedArgs, r
     sentCopy.set(out);
     if (spoiler && sending) spoiler.apply(sentCopy, sentTcfPos(ep));
     if (pageSpoiler && sending) pageSpoiler.apply(sentCopy, sentPagePos(ep));
-    if (toPeer) toPeer.process(sentCopy);
+    if (toPeer) toPeer.process(sentCopy, heard);
     if (!peerGone) {
       toS16(sentCopy, wire);
       child.stdin!.write(Buffer.from(wire));
@@ -295,7 +295,7 @@ async function runWithPeer(ep: FaxEndpoint, command: string, args: ParsedArgs, r
     if (spawnError) throw new Error(`cannot start peer: ${(spawnError as Error).message}`);
     if (spoiler && !sending) spoiler.apply(heard, heardTcfPos(ep));
     if (pageSpoiler && !sending) pageSpoiler.apply(heard, heardPagePos(ep));
-    if (fromPeer) fromPeer.process(heard);
+    if (fromPeer) fromPeer.process(heard, out);
     rec?.add(out, heard);
     if (!ep.done) ep.process(heard, out);
     else { out.fill(0); tail--; if (peerGone) break; }

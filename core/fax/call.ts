@@ -8,9 +8,10 @@ import type { FaxEndpoint } from './endpoint';
 
 export const BLOCK = 160;
 
-/** One direction of a line: transforms a block in place (gain, noise, echo...). */
+/** One direction of a line: transforms a block in place (gain, noise...); `own` is what the
+ *  listening side itself sent in the same block (for talker echo). */
 export interface LineDirection {
-  process(block: Float32Array): void;
+  process(block: Float32Array, own?: Float32Array): void;
 }
 
 export interface BackToBackOptions {
@@ -33,8 +34,9 @@ export function runBackToBack(a: FaxEndpoint, b: FaxEndpoint, opts: BackToBackOp
   b.start();
   let samples = 0;
   while (samples < maxSamples && !(a.done && b.done)) {
-    if (opts.aToB) opts.aToB.process(toB);
-    if (opts.bToA) opts.bToA.process(toA);
+    // toB/toA were produced last step; what each side sent then is what it hears echoed now.
+    if (opts.aToB) opts.aToB.process(toB, toA);
+    if (opts.bToA) opts.bToA.process(toA, toB);
     opts.tap?.(toB, toA);
     if (!a.done) a.process(toA, nextToB); else nextToB.set(silence);
     if (!b.done) b.process(toB, nextToA); else nextToA.set(silence);

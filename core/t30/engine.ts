@@ -220,6 +220,9 @@ export class T30Engine {
   private ecmPageParts: Uint8Array[] = [];
   private sawBadFrame = false;
   private t2Paused = false;
+  private t2Extended = 0;
+  private v21Up = false;
+  private v21UpAt = 0;
   /** A fast signal was heard since we started waiting for this page. */
   private fastSeen = false;
   private fastUpAt = -1;
@@ -262,7 +265,14 @@ export class T30Engine {
     if (this.finished) return;
     this.now += samples;
     if (this.t1.expired(this.now)) this.onT1();
-    if (this.t2.expired(this.now)) this.onT2();
+    if (this.t2.expired(this.now)) {
+      // Something is still on the line (e.g. the rest of a burst whose carrier we lost):
+      // it is not silence yet, so wait for it to end, within T5.
+      if (this.v21Up && this.t2Extended < T5) {
+        this.t2Extended += T2;
+        this.t2.start(this.now, T2);
+      } else this.onT2();
+    }
     if (this.t4.expired(this.now)) this.onT4();
     if (this.t5.expired(this.now)) this.onT5();
     if (this.tFast.expired(this.now)) this.onFastTimeout();
@@ -292,7 +302,9 @@ export class T30Engine {
         this.onFrame(ev.frame, ev.ok, ev.fast);
         return;
       case 'v21-carrier':
+        this.v21Up = ev.up;
         if (ev.up) {
+          this.v21UpAt = this.now;
           this.sawBadFrame = false;
           this.sawGoodFinal = false;
           // Flags are coming: a command is on its way, do not time out under it (T.30 5.4.3.2).
@@ -431,7 +443,18 @@ export class T30Engine {
         // Two answering stations, or a caller that wants to be polled: re-send ours after T4.
         if (this.state === State.R_DTC) return this.onDis(fif, false);
         return;
-      case 'CRP': return this.repeatCommand();
+      case 'MPS':
+      case 'EOP':
+      case 'EOM':
+      case 'PRI-MPS':
+      case 'PRI-EOP':
+      case 'PRI-EOM':
+        // After RTN/RTP: the sender did not hear our response and repeats its command.
+        if (!this.sending && this.lastResponse) return this.repeatResponse();
+        return this.fail(T30Err.UNEXPECTED, true);
+      case 'CRP':
+        if (!this.sending && this.lastResponse) return this.repeatResponse();
+        return this.repeatCommand();
       case 'DCN': return this.fail(this.pagesReceived > 0 ? T30Err.RX_DCNPHD : T30Err.RX_DCNWHY, false);
       default:
         return this.fail(T30Err.UNEXPECTED, true);
@@ -980,6 +1003,7 @@ export class T30Engine {
     this.setState(state);
     this.io.receive({ kind: 'v21' });
     this.t2Paused = false;
+    this.t2Extended = 0;
     this.t2.start(this.now, T2);
   }
 
@@ -1039,7 +1063,8 @@ export class T30Engine {
 
   /** V.21 carrier dropped: a burst that held only damaged frames gets CRP (receiver) or a repeat (sender). */
   private onV21Down(): void {
-    if (!this.sawBadFrame || this.sawGoodFinal || this.transmitting) return;
+    // Only a burst as short as a control message: a long one was a fast signal seen as noise.
+    if (!this.sawBadFrame || this.sawGoodFinal || this.transmitting || this.now - this.v21UpAt > ms(5000)) return;
     this.sawBadFrame = false;
     switch (this.state) {
       case State.D_POST_TCF:
@@ -1095,7 +1120,9 @@ export class T30Engine {
   result(): CallResult {
     const s = this.session;
     const modem = s ? sessionModem(s) : null;
-    const ok = this.finished ? this.status === T30Err.OK : false;
+    // A sender is only done when every page was confirmed (an ECM page given up with EOR was not).
+    const allConfirmed = !this.sending || this.pagesConfirmed >= (this.opts.source?.pageCount ?? 0);
+    const ok = this.finished ? this.status === T30Err.OK && allConfirmed : false;
     return {
       ok,
       status: this.status,

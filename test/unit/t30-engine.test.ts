@@ -131,6 +131,19 @@ describe('T.30 engine: training and retrain', () => {
     expect(r.receiverLog.filter((l) => l.includes('tx RTN')).length).toBe(1);
   });
 
+  it('a lost RTN: the sender repeats EOP, the receiver repeats RTN, the page is sent again', () => {
+    let rtnDropped = false;
+    const r = fakeCall({
+      sizes: [2000], senderCaps: { ecm: false }, sinkVerdict: (_p, nth) => (nth === 0 ? 'RTN' : 'MCF'),
+      hooks: { frameOk: (f) => { if ((f[2]! & 0xfe) === 0x4c && !rtnDropped) { rtnDropped = true; return false; } return true; } },
+    });
+    expect(rtnDropped).toBe(true);
+    expect(r.sender.status, r.receiverLog.join('\n')).toBe(T30Err.OK);
+    expect(r.senderLog.filter((l) => l.includes('tx EOP')).length).toBe(3);
+    expect(r.receiverLog.filter((l) => l.includes('tx RTN')).length).toBe(2);
+    expect(r.sink.pages[0]).toEqual(r.source.pages[0]);
+  });
+
   it('RTP confirms the page and retrains before the next', () => {
     const r = fakeCall({ sizes: [2000, 2000], senderCaps: { ecm: false }, sinkVerdict: (_p, nth) => (nth === 0 ? 'RTP' : 'MCF') });
     expect(r.sender.status).toBe(T30Err.OK);
