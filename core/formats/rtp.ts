@@ -8,8 +8,10 @@
  * and timestamps move forward in small steps. Random or T.38 UDPTL payloads fail these tests
  * (UDPTL starts with a 16-bit sequence number: "version 2" only for numbers 32768-49151, and
  * even then its would-be SSRC and sequence fields do not behave).
- * The stream's dominant payload type is its codec: 0 = PCMU (µ-law), 8 = PCMA (A-law); dynamic
- * types (96-127) and other codecs are reported and not decoded. Comfort noise (13) and
+ * The stream's dominant payload type is its codec: 0 = PCMU (µ-law), 8 = PCMA (A-law); a dynamic
+ * type whose payloads parse as RFC 2198 redundancy around G.711 (as V.152 voiceband data often
+ * is) is decoded too, lost packets restored from the redundant copies; other dynamic types
+ * (96-127) and other codecs are reported and not decoded. Comfort noise (13) and
  * telephone-events inside the stream become silence.
  * Samples are placed by RTP timestamp (so silence suppression and lost packets leave silence,
  * with the lost-packet count reported), after ordering by extended sequence number and dropping
@@ -83,8 +85,56 @@ export interface RtpStream {
   /** 'PCMU' / 'PCMA' for G.711; otherwise a description of what it is not. */
   codec: string;
   law: G711Law | undefined;
+  /** The payload is RFC 2198 redundancy (a dynamic type) whose primary blocks are G.711. */
+  red?: boolean;
   /** All the SSRC's packets in arrival order (all payload types). */
   packets: RtpPacket[];
+}
+
+export interface RedBlock { payloadType: number; tsOffset: number; data: Uint8Array }
+
+/**
+ * Split an RFC 2198 redundant payload into its blocks, oldest redundant first, primary last
+ * (tsOffset 0). Undefined when the bytes are not a valid RED payload.
+ */
+export function parseRed(b: Uint8Array): RedBlock[] | undefined {
+  const heads: { pt: number; off: number; len: number }[] = [];
+  let p = 0;
+  for (;;) {
+    if (p >= b.length) return undefined;
+    if (b[p]! & 0x80) {
+      if (p + 4 > b.length) return undefined;
+      heads.push({ pt: b[p]! & 0x7f, off: (b[p + 1]! << 6) | (b[p + 2]! >> 2), len: ((b[p + 2]! & 3) << 8) | b[p + 3]! });
+      p += 4;
+    } else {
+      heads.push({ pt: b[p]! & 0x7f, off: 0, len: -1 });
+      p += 1;
+      break;
+    }
+  }
+  const blocks: RedBlock[] = [];
+  for (const h of heads) {
+    const len = h.len < 0 ? b.length - p : h.len;
+    if (len < 0 || p + len > b.length) return undefined;
+    blocks.push({ payloadType: h.pt, tsOffset: h.off, data: b.subarray(p, p + len) });
+    p += len;
+  }
+  return blocks;
+}
+
+/** G.711 law of a RED stream's primary blocks, when most packets agree on one. */
+function redLaw(pkts: RtpPacket[], pt: number): G711Law | undefined {
+  let u = 0, a = 0, n = 0;
+  for (const p of pkts) {
+    if (p.payloadType !== pt) continue;
+    n++;
+    const blocks = parseRed(p.payload);
+    const prim = blocks?.[blocks.length - 1]?.payloadType;
+    if (prim === 0) u++; else if (prim === 8) a++;
+  }
+  if (u >= 0.8 * n) return 'ulaw';
+  if (a >= 0.8 * n) return 'alaw';
+  return undefined;
 }
 
 /** A UDP flow key: one direction between two endpoints. */
@@ -157,9 +207,14 @@ export function findRtpStreams(datagrams: UdpDatagram[], warnings: string[] = []
       for (const p of pkts) if (p.payloadType !== 13) ptCount.set(p.payloadType, (ptCount.get(p.payloadType) ?? 0) + p.payload.length);
       let pt = 13, best = -1;
       for (const [k, v] of ptCount) if (v > best) { best = v; pt = k; }
-      const law: G711Law | undefined = pt === 0 ? 'ulaw' : pt === 8 ? 'alaw' : undefined;
+      let law: G711Law | undefined = pt === 0 ? 'ulaw' : pt === 8 ? 'alaw' : undefined;
+      let codec = codecName(pt);
+      // V.152 voiceband data often rides in RFC 2198 redundancy under a dynamic type.
+      const red = !law && pt >= 96 ? redLaw(pkts, pt) : undefined;
+      if (red) { law = red; codec = `${red === 'ulaw' ? 'PCMU' : 'PCMA'} (RFC 2198 redundancy, PT ${pt})`; }
       const d0 = flow[0]!;
-      const stream: RtpStream = { src: d0.src, srcPort: d0.srcPort, dst: d0.dst, dstPort: d0.dstPort, ssrc, payloadType: pt, codec: codecName(pt), law, packets: pkts };
+      const stream: RtpStream = { src: d0.src, srcPort: d0.srcPort, dst: d0.dst, dstPort: d0.dstPort, ssrc, payloadType: pt, codec, law, packets: pkts };
+      if (red) stream.red = true;
       if (!law) {
         warnings.push(`RTP stream ${flowKey(d0)} (SSRC ${hex8(ssrc)}) carries ${codecName(pt)}, not G.711: not decoded`);
       }
@@ -193,6 +248,8 @@ export interface AudioChannel {
   reorderedPackets: number;
   /** Times the timestamps jumped and placement re-anchored on arrival time. */
   timestampJumps: number;
+  /** RED streams: samples of lost packets restored from the redundant copies. */
+  redundancyRepairedSamples: number;
 }
 
 /**
@@ -214,7 +271,8 @@ export function rtpStreamToChannel(stream: RtpStream, captureStart: number, warn
   }
   const order = Array.from(pkts.keys()).sort((a, b) => ext[a]! - ext[b]! || a - b);
   const t0 = pkts[order[0]!]!.time;
-  const bySeq = tsMatchesSize(pkts, order, ext, stream.payloadType);
+  const sizeOf = (p: RtpPacket) => (stream.red ? (parseRed(p.payload)?.pop()?.data.length ?? 0) : p.payload.length);
+  const bySeq = tsMatchesSize(pkts, order, ext, stream.payloadType, sizeOf);
   // Place each packet (in sequence order) by its timestamp, re-anchoring on big disagreements.
   const pos = new Float64Array(pkts.length).fill(-1);
   let dup = 0, jumps = 0, prevExt = Number.NaN;
@@ -235,7 +293,7 @@ export function rtpStreamToChannel(stream: RtpStream, captureStart: number, warn
       basePos = at;
     }
     pos[i] = at;
-    const len = p.payloadType === stream.payloadType ? p.payload.length : 0;
+    const len = p.payloadType !== stream.payloadType ? 0 : sizeOf(p);
     end = Math.max(end, at + len);
   }
   const lost = Math.max(0, lastExt - firstExt + 1 - unique);
@@ -245,17 +303,28 @@ export function rtpStreamToChannel(stream: RtpStream, captureStart: number, warn
   }
   const samples = new Float32Array(end);
   let startTime = Infinity;
+  let repaired = 0;
+  if (stream.red) repaired = fillFromRedundancy(stream, order, pos, law, samples);
   for (const i of order) {
     const p = pkts[i]!;
     if (pos[i]! < 0) continue;
     startTime = Math.min(startTime, p.time - pos[i]! / RTP_RATE);
     // Comfort noise and events decode as silence: the samples stay 0.
     if (p.payloadType !== stream.payloadType) continue;
-    decodeG711Into(law, p.payload, samples, pos[i]!);
+    if (stream.red) {
+      const prim = parseRed(p.payload)?.pop();
+      if (prim && (prim.payloadType === 0 || prim.payloadType === 8)) decodeG711Into(law, prim.data, samples, pos[i]!);
+    } else {
+      decodeG711Into(law, p.payload, samples, pos[i]!);
+    }
   }
   const src = endpointText(stream.src, stream.srcPort);
   const dst = endpointText(stream.dst, stream.dstPort);
-  if (lost > 0) warnings.push(`RTP ${src}→${dst}: ${lost} packet(s) lost, replaced by silence`);
+  if (lost > 0) {
+    warnings.push(repaired > 0
+      ? `RTP ${src}→${dst}: ${lost} packet(s) lost; ${repaired} samples restored from RFC 2198 redundancy, the rest silence`
+      : `RTP ${src}→${dst}: ${lost} packet(s) lost, replaced by silence`);
+  }
   if (bySeq > 0) warnings.push(`RTP ${src}→${dst}: timestamps do not follow the packet sizes; placed by sequence number`);
   if (jumps > 0) warnings.push(`RTP ${src}→${dst}: timestamps jumped ${jumps} time(s); placed by arrival time there`);
   return {
@@ -266,23 +335,58 @@ export function rtpStreamToChannel(stream: RtpStream, captureStart: number, warn
     src: stream.src, srcPort: stream.srcPort, dst: stream.dst, dstPort: stream.dstPort,
     ssrc: stream.ssrc, payloadType: stream.payloadType,
     packets: unique, lostPackets: lost, duplicatePackets: dup, reorderedPackets: reordered, timestampJumps: jumps,
+    redundancyRepairedSamples: repaired,
   };
+}
+
+/**
+ * RED streams: write every redundant block where its (older) audio belongs. Primaries are
+ * written afterwards over the same places, so redundancy only fills what was lost. Returns
+ * how many samples only redundancy supplied.
+ */
+function fillFromRedundancy(stream: RtpStream, order: number[], pos: Float64Array, law: G711Law, samples: Float32Array): number {
+  const covered = new Uint8Array(samples.length); // 1 = a primary block lands here
+  const pkts = stream.packets;
+  for (const i of order) {
+    const p = pkts[i]!;
+    if (pos[i]! < 0 || p.payloadType !== stream.payloadType) continue;
+    const prim = parseRed(p.payload)?.pop();
+    if (prim) covered.fill(1, pos[i]!, Math.min(samples.length, pos[i]! + prim.data.length));
+  }
+  let repaired = 0;
+  for (const i of order) {
+    const p = pkts[i]!;
+    if (pos[i]! < 0 || p.payloadType !== stream.payloadType) continue;
+    const blocks = parseRed(p.payload);
+    if (!blocks) continue;
+    for (const b of blocks.slice(0, -1)) {
+      if (b.payloadType !== 0 && b.payloadType !== 8) continue;
+      const at = pos[i]! - b.tsOffset;
+      if (at < 0) continue;
+      for (let k = 0; k < b.data.length && at + k < samples.length; k++) {
+        if (covered[at + k] === 0) { covered[at + k] = 2; repaired++; }
+      }
+      decodeG711Into(law, b.data, samples, at);
+    }
+  }
+  return repaired;
 }
 
 /**
  * 0 when timestamps advance by the payload size (1 octet = 1 sample for G.711) for most
  * consecutive packets, as they must; otherwise the typical payload size, to place by sequence.
  */
-function tsMatchesSize(pkts: RtpPacket[], order: number[], ext: Float64Array, pt: number): number {
+function tsMatchesSize(pkts: RtpPacket[], order: number[], ext: Float64Array, pt: number, sizeOf: (p: RtpPacket) => number): number {
   let pairs = 0, match = 0;
   const sizes: number[] = [];
   for (let k = 1; k < order.length; k++) {
     const a = pkts[order[k - 1]!]!, b = pkts[order[k]!]!;
     if (a.payloadType !== pt || b.payloadType !== pt) continue;
-    sizes.push(a.payload.length);
+    const size = sizeOf(a);
+    sizes.push(size);
     if (ext[order[k]!]! - ext[order[k - 1]!]! !== 1) continue;
     pairs++;
-    if (tsDiff(b.timestamp, a.timestamp) === a.payload.length) match++;
+    if (tsDiff(b.timestamp, a.timestamp) === size) match++;
   }
   if (pairs < 4 || match * 2 >= pairs) return 0;
   sizes.sort((x, y) => x - y);

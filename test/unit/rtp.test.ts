@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { encodeRtp, parseRtp, findRtpStreams, rtpStreamToChannel, rtpStreamEvents, alignChannels } from '../../core/formats/rtp';
+import { encodeRtp, parseRtp, parseRed, findRtpStreams, rtpStreamToChannel, rtpStreamEvents, alignChannels } from '../../core/formats/rtp';
 import type { UdpDatagram } from '../../core/formats/pcap';
 import { encodeG711, ALAW_TO_FLOAT, ULAW_TO_FLOAT } from '../../core/formats/g711';
 
@@ -168,6 +168,30 @@ describe('RTP streams', () => {
     const ch = rtpStreamToChannel(s[0]!, T0)!;
     expect(ch.lostPackets).toBe(0);
     expect(Array.from(ch.samples.subarray(10 * 160, 13 * 160)).every((v) => v === 0)).toBe(true);
+  });
+
+  it('decodes RFC 2198 redundancy around G.711 and restores lost packets from it', () => {
+    const { pkts, expected } = makeStream({ n: 40 });
+    // RED, PT 99: one redundant block (the previous packet, 160 samples back), then the primary.
+    const red = pkts.map((p, k) => {
+      const h = parseRtp(p.payload)!;
+      const prev = k ? parseRtp(pkts[k - 1]!.payload)!.payload : new Uint8Array(0);
+      const hdr = k ? [0x80 | 8, (160 >> 6) & 0xff, ((160 << 2) & 0xfc) | ((prev.length >> 8) & 3), prev.length & 0xff] : [];
+      const body = Uint8Array.from([...hdr, 8, ...prev, ...h.payload]);
+      return { ...p, payload: encodeRtp({ marker: false, payloadType: 99, seq: h.seq, timestamp: h.timestamp, ssrc: h.ssrc }, body) };
+    });
+    const blocks = parseRed(parseRtp(red[5]!.payload)!.payload)!;
+    expect(blocks.map((b) => [b.payloadType, b.tsOffset, b.data.length])).toEqual([[8, 160, 160], [8, 0, 160]]);
+    const w: string[] = [];
+    const lost = new Set([10, 20, 21]); // packet k+1 carries a copy of k
+    const ch = channelOf(red.filter((_, k) => !lost.has(k)), w);
+    expect(ch.codec).toBe('PCMA (RFC 2198 redundancy, PT 99)');
+    expect(ch.lostPackets).toBe(3);
+    expect(ch.redundancyRepairedSamples).toBe(2 * 160); // 10 (from 11) and 21 (from 22); 20's copy was in lost 21
+    const want = expected.slice();
+    want.fill(0, 20 * 160, 21 * 160);
+    expect(Array.from(ch.samples)).toEqual(Array.from(want));
+    expect(w.join()).toMatch(/320 samples restored from RFC 2198 redundancy/);
   });
 
   it('flags dynamic payload types and other codecs instead of decoding them', () => {
