@@ -118,6 +118,8 @@ export type FaxEvent =
   | { kind: 'status'; text: string }
   /** A line of the engine's log (frames sent and received, state changes). */
   | { kind: 'log'; text: string }
+  /** Seconds of line audio so far (sent once a second): the line is alive. */
+  | { kind: 'line'; seconds: number }
   | { kind: 'frame'; dir: 'tx' | 'rx'; frame: ViewFrame }
   | { kind: 'progress'; page: number; fraction: number }
   | { kind: 'page'; page: ViewPage }

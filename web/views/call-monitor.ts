@@ -28,6 +28,7 @@ export function resultInWords(r: FaxResult): string {
 export function callMonitor(prefix: string): CallMonitor {
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-testid': `${prefix}-status` });
   const progressList = h('div', { 'aria-label': 'Progress per page' });
+  const lineTime = h('p', { class: 'small muted', 'data-testid': `${prefix}-line` });
   const result = h('p', { 'data-testid': `${prefix}-result` });
   const log = h('div', { class: 'log', 'aria-label': 'Call log', tabindex: 0, hidden: true });
   const pagesBox = h('div', { 'data-testid': `${prefix}-pages` });
@@ -45,13 +46,13 @@ export function callMonitor(prefix: string): CallMonitor {
   }
 
   return {
-    element: h('section', { class: 'card', 'aria-label': 'Call progress', hidden: true }, status, progressList, result,
+    element: h('section', { class: 'card', 'aria-label': 'Call progress', hidden: true }, status, lineTime, progressList, result,
       h('h3', {}, 'Received pages'), pagesBox, h('details', {}, h('summary', {}, 'Call log (frames exchanged)'), log)),
     pages,
     reset(text) {
       (status.parentElement as HTMLElement).hidden = false;
       setStatus(status, text);
-      clear(progressList); clear(result); clear(log); clear(pagesBox);
+      clear(progressList); clear(result); clear(lineTime); clear(log); clear(pagesBox);
       bars.clear();
       pages.length = 0;
       pagesBox.append(h('p', { class: 'muted' }, 'None yet.'));
@@ -65,6 +66,7 @@ export function callMonitor(prefix: string): CallMonitor {
         case 'status': setStatus(status, e.text); break;
         case 'frame': log.append(`${e.dir === 'tx' ? '\u2192' : '\u2190'} ${e.frame.name}${e.frame.fcsOk ? '' : ' (bad FCS)'}${e.frame.fields.length ? `: ${e.frame.fields.map((f) => `${f.name} ${f.value}`).join('; ')}` : ''}\n`); break;
         case 'log': log.append(`${e.text}\n`); break;
+        case 'line': lineTime.textContent = `${e.seconds} s of line audio`; break;
         case 'progress': bar(e.page).value = e.fraction; break;
         case 'page':
           pages.push(e.page);

@@ -48,10 +48,13 @@ async function createEndpoint(job: FaxJob, onEvent: (e: FaxEvent) => void): Prom
   });
   ep.start();
   onEvent({ kind: 'status', text: job.calling ? 'Calling\u2026' : 'Answering\u2026' });
+  let blocks = 0;
   return {
     process(rx, tx) {
       if (ep.done) return false;
       ep.process(rx, tx);
+      // Once a second of line audio: the page shows the line is alive.
+      if (++blocks % 50 === 0) onEvent({ kind: 'line', seconds: blocks / 50 });
       return !ep.done;
     },
     terminate() {
