@@ -87,6 +87,10 @@ class ChannelListener {
     if (name === 'DCS') this.fast.setDcs(parseDcs(f.fif));
     else if (name === 'PPS' && f.fif.length >= 4) {
       this.fast.endOfBlock(f.fif[1]!, f.fif[2]!, f.fif[3]! + 1, postMessageCode(f.fif[0]!) ?? 'NULL');
+    } else if (name === 'EOR' && f.fif.length >= 1) {
+      this.fast.endOfRetransmission(postMessageCode(f.fif[0]!) ?? 'NULL');
+    } else if (name === 'CTC' && f.fif.length >= 2) {
+      this.fast.continueToCorrect(parseDcs(f.fif));
     }
   }
 

@@ -77,6 +77,8 @@ export class FastListener {
   private block = new Map<number, Uint8Array>();
   private pageBlocks: Uint8Array[] = [];
   private lastBlockKey = '';
+  private lastPps: { page: number; blockNo: number; frames: number } | null = null;
+  private pageMissing: string[] = [];
   private ecmGood = 0;
   private ecmBad = 0;
 
@@ -239,22 +241,59 @@ export class FastListener {
    * numbers (empty when complete).
    */
   endOfBlock(page: number, blockNo: number, frames: number, post: string): number[] {
+    this.lastPps = { page, blockNo, frames };
+    if (`${page}/${blockNo}` === this.lastBlockKey) return []; // a repeated PPS for a block already taken
     const missing: number[] = [];
     for (let i = 0; i < frames; i++) if (!this.block.has(i)) missing.push(i);
     if (missing.length) return missing;
-    const key = `${page}/${blockNo}`;
-    if (key !== this.lastBlockKey) {
-      this.lastBlockKey = key;
-      let len = 0;
-      for (let i = 0; i < frames; i++) len += this.block.get(i)!.length;
-      const data = new Uint8Array(len);
-      let p = 0;
-      for (let i = 0; i < frames; i++) { data.set(this.block.get(i)!, p); p += this.block.get(i)!.length; }
-      this.pageBlocks.push(data);
-      this.block = new Map();
-      if (post !== 'NULL') this.finishEcmPage();
-    }
+    this.closeBlock(page, blockNo, frames, post, []);
     return missing;
+  }
+
+  /**
+   * The sender's EOR: it gives up repeating the last block (after its PPRs) and goes on. What was
+   * received of the block joins the page (missing frames skipped, so rows there decode as bad).
+   */
+  endOfRetransmission(post: string): void {
+    const last = this.lastPps;
+    if (!last) return;
+    const missing: number[] = [];
+    for (let i = 0; i < last.frames; i++) if (!this.block.has(i)) missing.push(i);
+    this.closeBlock(last.page, last.blockNo, last.frames, post, missing);
+  }
+
+  /** The sender's CTC: it continues to correct at the rate its FIF names, with a long training. */
+  continueToCorrect(ctc: DcsParams): void {
+    if (!this.dcs) return;
+    const dcs = { ...this.dcs, modem: ctc.modem, bitRate: ctc.bitRate };
+    const block = this.block;
+    const blocks = this.pageBlocks;
+    const lastPps = this.lastPps;
+    this.setDcs(dcs);
+    this.tcfDone = true; // no TCF after CTC: the next burst is the block again
+    this.block = block;
+    this.pageBlocks = blocks;
+    this.lastPps = lastPps;
+  }
+
+  private closeBlock(page: number, blockNo: number, frames: number, post: string, missing: number[]): void {
+    const key = `${page}/${blockNo}`;
+    if (key === this.lastBlockKey) return; // a repeated PPS for a block already taken
+    this.lastBlockKey = key;
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < frames; i++) {
+      const f = this.block.get(i);
+      if (f) parts.push(f);
+    }
+    let len = 0;
+    for (const f of parts) len += f.length;
+    const data = new Uint8Array(len);
+    let p = 0;
+    for (const f of parts) { data.set(f, p); p += f.length; }
+    this.pageBlocks.push(data);
+    for (const m of missing) this.pageMissing.push(`${blockNo}:${m}`);
+    this.block = new Map();
+    if (post !== 'NULL') this.finishEcmPage();
   }
 
   private finishEcmPage(): void {
@@ -266,11 +305,14 @@ export class FastListener {
     let p = 0;
     for (const b of this.pageBlocks) { all.set(b, p); p += b.length; }
     this.pageBlocks = [];
+    const missing = this.pageMissing;
+    this.pageMissing = [];
     const coding = this.coding();
     const res = decodeImage(all, { width: d.width, coding, fillOrder: 2, xDpi: 204, yDpi: d.superfine ? 391 : d.fine ? 196 : 98 });
+    const error = [missing.length ? `ECM frames never received (block:frame): ${missing.join(' ')}` : '', res.error ?? ''].filter(Boolean).join('; ');
     this.onPage({
       channel: this.channel, start: this.now, end: this.now, image: res.image, rows: res.rows, badRows: res.badRows,
-      ecm: true, coding, modem: d.modem, bitRate: d.bitRate, error: res.error,
+      ecm: true, coding, modem: d.modem, bitRate: d.bitRate, ...(error ? { error } : {}),
     });
   }
 
