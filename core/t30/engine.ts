@@ -378,7 +378,7 @@ export class T30Engine {
       this.onEcmImageFrame(frame);
       return;
     }
-    this.log(`rx ${fcfName(fcf)}${final ? '' : ' (non-final)'} ${hex(frame.subarray(3))}`);
+    if (this.opts.log) this.log(`rx ${fcfName(fcf)}${final ? '' : ' (non-final)'} ${hex(frame.subarray(3))}`);
     // Information frames that may precede the final one.
     const name = fcfName(fcf);
     if (name === 'CSI' || name === 'TSI' || name === 'CIG') {
@@ -1151,8 +1151,10 @@ export class T30Engine {
   private transmit(step: TxStep, then: () => void): void {
     this.transmitting = true;
     this.afterTx = then;
-    if (step.kind === 'v21') for (const f of step.frames) this.log(`tx ${fcfName(f[2]!)} ${hex(f.subarray(3))}`);
-    else this.log(`tx ${step.kind}${'modem' in step ? ` ${modemName(step.modem)} ${step.modem.rate}` : ''}`);
+    if (this.opts.log) {
+      if (step.kind === 'v21') for (const f of step.frames) this.log(`tx ${fcfName(f[2]!)} ${hex(f.subarray(3))}`);
+      else this.log(`tx ${step.kind}${'modem' in step ? ` ${modemName(step.modem)} ${step.modem.rate}` : ''}`);
+    }
     this.io.send(step);
   }
 

@@ -11,6 +11,10 @@ import { join } from 'node:path';
 import { callCommand, sendCommand, receiveCommand } from '../../core/cli/fax';
 import { UsageError } from '../../core/cli/args';
 import { fixture, peerBin } from '../helpers/peers';
+import { readTiff } from '../../core/formats/tiff';
+import { parseWav } from '../../core/formats/wav';
+import { taglineMetrics } from '../../core/docs/tagline';
+import { strideOf } from '../../core/t4/image';
 
 const DOC1 = fixture('pages', 'chart_std_1p_g3-1d.tif');
 
@@ -47,6 +51,29 @@ describe('webfax call', () => {
     expect(s.rx.ecm).toBe(true);
     expect(s.rx.ecm_retries).toBeGreaterThan(0);
     expect(cmp(DOC1, join(dir, 'received.tif')).identical).toBe(true);
+  });
+
+  it('tagline on send: only the tagline band differs; --wav records both directions', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webfax-call-'));
+    const wav = join(dir, 'line.wav');
+    const code = await callCommand.run([DOC1, '--out', dir, '--modems', 'v29', '--tagline', 'From %n|Page %p of %t', '--ident', '+1 555 0100',
+      '--wav', wav, '--summary', join(dir, 's.json')]);
+    expect(code).toBe(0);
+    const sent = readTiff(readFileSync(DOC1))[0]!.image;
+    const got = readTiff(readFileSync(join(dir, 'received.tif')))[0]!.image;
+    expect(got.height).toBe(sent.height);
+    const band = taglineMetrics(sent.yDpi).band;
+    const stride = strideOf(sent.width);
+    const rowDiffers = (y: number) => Buffer.compare(Buffer.from(sent.data.subarray(y * stride, (y + 1) * stride)), Buffer.from(got.data.subarray(y * stride, (y + 1) * stride))) !== 0;
+    let inBand = 0;
+    for (let y = 0; y < band; y++) if (rowDiffers(y)) inBand++;
+    expect(inBand).toBeGreaterThan(0);
+    for (let y = band; y < sent.height; y++) expect(rowDiffers(y)).toBe(false);
+    const s = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
+    const w = parseWav(readFileSync(wav));
+    expect(w.channels.length).toBe(2);
+    expect(w.sampleRate).toBe(8000);
+    expect(Math.abs(w.channels[0]!.length / 8000 - s.audio_s)).toBeLessThan(0.05);
   });
 
   it('bad input: clear errors, no stack traces, no hangs', async () => {
