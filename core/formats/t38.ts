@@ -362,7 +362,13 @@ export interface UdptlRecovery {
   duplicates: number;
   /** Datagrams that did not parse as UDPTL. */
   malformed: number;
+  /** Times the sequence numbers jumped far (a new session on the same ports). */
+  restarts: number;
 }
+
+/** Sequence steps beyond these (backwards / forwards) mean a new session, not loss or reordering. */
+const RESTART_BACK = 64;
+const RESTART_AHEAD = 2000;
 
 /**
  * Lay out one direction's UDPTL datagrams by sequence number and repair the holes from
@@ -372,17 +378,21 @@ export function recoverUdptl(datagrams: { time: number; payload: Uint8Array }[])
   const got = new Map<number, RecoveredIfp>();
   const fecs: { x: number; time: number; fec: UdptlFec }[] = [];
   const secs: { x: number; time: number; sec: Uint8Array[] }[] = [];
-  let maxExt = -1, lastSeq = 0, dups = 0, malformed = 0;
+  let maxExt = -1, lastSeq = 0, dups = 0, malformed = 0, restarts = 0;
   for (const d of datagrams) {
     let pkt: UdptlPacket;
     try { pkt = parseUdptl(d.payload); } catch { malformed++; continue; }
-    const x = maxExt < 0 ? pkt.seq : maxExt + (((pkt.seq - lastSeq + 32768) & 0xffff) - 32768);
+    const step = ((pkt.seq - lastSeq + 32768) & 0xffff) - 32768;
+    let x = maxExt < 0 ? pkt.seq : maxExt + step;
+    // A big jump either way is a new T.38 session on the same ports (a second re-INVITE):
+    // continue the numbering rather than fold it onto the old one.
+    if (maxExt >= 0 && (step < -RESTART_BACK || step > RESTART_AHEAD)) { x = maxExt + 1; restarts++; }
     if (x > maxExt) { maxExt = x; lastSeq = pkt.seq; }
     if (got.has(x)) { dups++; } else got.set(x, { seq: x, time: d.time, ifp: pkt.primary, how: 'primary' });
     if (pkt.secondary?.length) secs.push({ x, time: d.time, sec: pkt.secondary });
     if (pkt.fec && pkt.fec.entries > 0 && pkt.fec.span > 0) fecs.push({ x, time: d.time, fec: pkt.fec });
   }
-  if (got.size === 0) return { ifps: [], missing: [], duplicates: dups, malformed };
+  if (got.size === 0) return { ifps: [], missing: [], duplicates: dups, malformed, restarts };
   let first = Infinity, last = -Infinity;
   for (const k of got.keys()) { if (k < first) first = k; if (k > last) last = k; }
   for (const s of secs) {
@@ -427,7 +437,7 @@ export function recoverUdptl(datagrams: { time: number; payload: Uint8Array }[])
   }
   const ifps = [...got.values()].sort((a, b) => a.seq - b.seq);
   const missing = holes.filter((h) => !got.has(h));
-  return { ifps, missing, duplicates: dups, malformed };
+  return { ifps, missing, duplicates: dups, malformed, restarts };
 }
 
 /** True when a datagram looks like UDPTL carrying a valid IFP (for stream discovery). */

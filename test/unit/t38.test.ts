@@ -115,6 +115,16 @@ describe('UDPTL', () => {
     }
   });
 
+  it('a second session on the same ports (sequence restarts at 0) is kept, not folded onto the first', () => {
+    const first = ifps.slice(0, 30).map((primary, k) => ({ time: k * 0.03, payload: encodeUdptl({ seq: 500 + k, primary }) }));
+    const second = ifps.slice(30).map((primary, k) => ({ time: 5 + k * 0.03, payload: encodeUdptl({ seq: k, primary }) }));
+    const rec = recoverUdptl([...first, ...second]);
+    expect(rec.restarts).toBe(1);
+    expect(rec.duplicates).toBe(0);
+    expect(rec.missing).toEqual([]);
+    expect(rec.ifps.map((r) => hex(r.ifp))).toEqual(ifps.map(hex));
+  });
+
   it('FEC repairs that need an earlier repair first (span 3, 1 entry, two holes in a row)', () => {
     const span = 3, entries = 1;
     const dgs = ifps.map((primary, k) => ({
