@@ -79,7 +79,9 @@ const RATIONAL = 5;
 const TYPE_SIZE = [0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4];
 
 const MAX_PAGES = 4096;
-const MAX_PIXELS = 1 << 28;
+const MAX_PIXELS = 1 << 28; // per page (32 MB of bitmap)
+const MAX_HEIGHT = 1 << 18;
+const MAX_TOTAL_PIXELS = 1 << 30; // per file (128 MB of bitmaps)
 
 // ---- reading ----------------------------------------------------------------------------------
 
@@ -143,6 +145,7 @@ export function readTiff(bytes: Uint8Array): TiffPage[] {
   if (magic !== 42) throw new Error(`tiff: bad magic number ${magic}`);
   const pages: TiffPage[] = [];
   const seen = new Set<number>();
+  let total = 0;
   let ifd = r.u32(4);
   while (ifd !== 0) {
     if (seen.has(ifd)) break; // a loop in the IFD chain: stop, keep what we have
@@ -157,7 +160,11 @@ export function readTiff(bytes: Uint8Array): TiffPage[] {
     }
     const next = r.u32(ifd + 2 + n * 12);
     const subfile = tags.get(T_NEW_SUBFILE_TYPE)?.[0] ?? 0;
-    if (!(subfile & 1)) pages.push(readPage(bytes, tags, pages.length));
+    if (!(subfile & 1)) {
+      total += (tags.get(T_IMAGE_WIDTH)?.[0] ?? 0) * (tags.get(T_IMAGE_LENGTH)?.[0] ?? 0);
+      if (total > MAX_TOTAL_PIXELS) throw new Error(`tiff: more than ${MAX_TOTAL_PIXELS} pixels in all`);
+      pages.push(readPage(bytes, tags, pages.length));
+    }
     ifd = next;
   }
   if (pages.length === 0) throw new Error('tiff: no pages');
@@ -175,7 +182,7 @@ function readPage(bytes: Uint8Array, tags: Map<number, Values>, index: number): 
   const where = `tiff page ${index + 1}`;
   const width = one(tags, T_IMAGE_WIDTH);
   const height = one(tags, T_IMAGE_LENGTH);
-  if (!(width >= 1 && width <= 65535 && height >= 1 && width * height <= MAX_PIXELS)) {
+  if (!(width >= 1 && width <= 65535 && height >= 1 && height <= MAX_HEIGHT && width * height <= MAX_PIXELS)) {
     throw new Error(`${where}: unsupported size ${width}x${height}`);
   }
   const bps = one(tags, T_BITS_PER_SAMPLE, 1);
