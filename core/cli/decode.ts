@@ -25,7 +25,7 @@ export interface DecodedFile {
 }
 
 const options = {
-  out: { value: true, help: 'write report.json (and later pages) into DIR' },
+  out: { value: true, help: 'write report.json, page-N.png, fax.pdf and fax.tif into DIR' },
   json: { value: false, help: 'print the report as JSON instead of text' },
   rate: { value: true, help: 'sample rate of headerless raw audio (default 8000)' },
   encoding: { value: true, help: 'raw audio encoding: s16le, ulaw or alaw (default from the extension)' },
