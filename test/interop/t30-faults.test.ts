@@ -99,6 +99,21 @@ describe.concurrent('T.30 procedures against faxpeer', () => {
     expect(r.us.elapsed_s).toBeLessThan(6.8 + 3 * (1.3 + 1.9 + 3) + 3);
   });
 
+  it('sender hangs up right after DCS: webfax (receiving) answers FTT to the missing TCF, then ends on T2', async () => {
+    const r = await webfaxReceives(DOC1, { modem: 'v29', ecm: false, peerWrap: wrap('--exit-after 8.0') });
+    expect(r.us.status).toBe(34); // T2 expired waiting for NSS, DCS or MCF
+    expect(r.us.pages_received).toBe(0);
+    // 10 s for a TCF, FTT ~1.3 s, then T2 (6 s)
+    expect(r.us.elapsed_s).toBeLessThan(8 + 10 + 1.5 + 6 + 2);
+  });
+
+  it('QualifyTSI: a caller whose TSI is not on the list is refused with DCN', async () => {
+    const r = await webfaxReceives(DOC1, { modem: 'v29', ecm: false, extra: ['--accept', '+1 555 0100,/^ACME/'] });
+    expect(r.us.status).toBe(51);
+    expect(r.peer?.ok).toBe(false);
+    expect(r.cmp).toBeNull();
+  });
+
   it('the peer is not a fax machine (noise): calling webfax ends T1 expired, ~35 s', async () => {
     const r = await webfaxSends(DOC1, { modem: 'v29', ecm: false, peerWrap: wrap('--noise-only'), extra: ['--max-seconds', '60'] });
     expect(r.us.status).toBe(3);
