@@ -65,6 +65,26 @@ describe('decode: synthetic calls', () => {
     expect(r.frames.filter((f) => f.fcsOk).map((f) => f.name)).toEqual(['CSI', 'DIS', 'TSI', 'DCS', 'CFR']);
   });
 
+  it('music (chords of changing notes, 44.1 kHz stereo) gives no frames, no tones, no exception', () => {
+    const rate = 44100, n = rate * 8;
+    const l = new Float32Array(n), r = new Float32Array(n);
+    const notes = [262, 330, 392, 523, 440, 349, 294, 587, 659, 784, 880, 1047];
+    for (let i = 0; i < n; i++) {
+      const k = Math.floor(i / (rate / 4)); // a new chord every 250 ms
+      let v = 0;
+      for (let j = 0; j < 3; j++) {
+        const f = notes[(k * 5 + j * 3) % notes.length]!;
+        v += Math.sin((2 * Math.PI * f * i) / rate) * 0.15 + Math.sin((4 * Math.PI * f * i) / rate) * 0.05;
+      }
+      l[i] = v;
+      r[i] = 0.8 * v;
+    }
+    const { report } = decodeInput('music.wav', encodeWav([l, r], rate, 'pcm16'));
+    expect(report.frames).toEqual([]);
+    expect(report.tones).toEqual([]);
+    expect(report.pages).toEqual([]);
+  });
+
   it('garbage and silence give an empty report, never an exception', () => {
     let s = 7;
     const noise = Float32Array.from({ length: 8000 * 20 }, () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff - 0.5) * 0.3);
