@@ -578,7 +578,7 @@ export class V17Receiver implements ModemReceiver {
     this.prevSymRe = this.prevSymIm = this.midRe = this.midIm = 0;
     this.tInt = 0;
     this.timingOn = false;
-    this.tKp = 0.02; this.tKi = 0.0002;
+    this.tKp = 0.01; this.tKi = 0.0001;
     this.psiSet = false;
     this.freq = dw * T;
     this.pKp = 0.2; this.pKi = 0.01;
@@ -715,7 +715,7 @@ export class V17Receiver implements ModemReceiver {
           this.stage = Stage.Seg4;
           this.count = 0;
           this.eqMu = 0.01;
-          this.pKp = 0.05; this.pKi = 0.0005;
+          this.pKp = 0.01; this.pKi = 0.00005;
           this.vit.restart(this.rate);
           this.dd.restart(this.shortTrain ? 0 : 1);
           this.descReg = 0;

@@ -159,12 +159,15 @@ describe('V.17 loopback through line models', () => {
 });
 
 describe('V.17 long train then short train', () => {
-  for (const rate of RATES) {
-    it(`${rate}: a TCF-like long-train burst, then a page on the short train, same receiver`, () => {
+  const cases: [number, number, number][] = RATES.map((r) => [r, -14, SPANDSP_DB[r]! + 3]);
+  // spandsp 0.0.6's short train fails on clean lines at -28..-36 and -40 dBm0 (its README, gotcha 12).
+  cases.push([14400, -32, 99], [14400, -40, 99], [14400, -40, 27]);
+  for (const [rate, level, snr] of cases) {
+    it(`${rate} at ${level} dBm0${snr < 99 ? `, ${snr} dB SNR` : ''}: a TCF-like long-train burst, then a page on the short train, same receiver`, () => {
       const a = prbs(1, 4000);
       const b = prbs(2, 20000);
-      const x = concat(v17Signal({ rate }, a, 800, 800), v17Signal({ rate, shortTrain: true }, b, 800, 800));
-      const x2 = addNoise(x, SPANDSP_DB[rate]! + 3, 5, activePower(v17Signal({ rate }, a, 0, 0)));
+      const x = concat(v17Signal({ rate, levelDbm0: level }, a, 800, 800), v17Signal({ rate, shortTrain: true, levelDbm0: level }, b, 800, 800));
+      const x2 = snr < 99 ? addNoise(x, snr, 5, activePower(v17Signal({ rate, levelDbm0: level }, a, 0, 0))) : x;
       const bits: number[] = [];
       const events: ModemStatus[] = [];
       let restart = false;
