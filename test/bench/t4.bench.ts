@@ -13,6 +13,8 @@ import { fixture } from '../helpers/peers';
 import { readPbm } from '../../core/formats/pbm';
 import { readTiff, writeTiff, type TiffCompression } from '../../core/formats/tiff';
 import type { BilevelImage } from '../../core/t4/image';
+import { encodeImage } from '../../core/t4/encode';
+import { T4Decoder } from '../../core/t4/decode';
 
 const RUNS = 5;
 const REPEAT = 4;
@@ -64,6 +66,17 @@ export async function run(): Promise<void> {
       const oursDec = best(() => { readTiff(input); });
       report(`decode ${compression}`, oursDec, theirsDec);
     }
+    // Streaming receive: an MR page fed bit by bit as a demodulator would, against V.17's 14400 bit/s.
+    const page = encodeImage(charts[3], { coding: 'mr', k: 4 });
+    const bits = page.length * 8;
+    const feed = (): void => {
+      const dec = new T4Decoder({ width: 1728, coding: 'mr' });
+      for (let i = 0; i < bits; i++) dec.putBit((page[i >> 3] >> (i & 7)) & 1);
+      dec.end();
+    };
+    feed();
+    const t = best(feed);
+    console.log(`putBit MR   ${(bits / t / 1000).toFixed(1)} Mbit/s fed bit by bit = ${Math.round(bits / t * 1000 / 14400)}x real time at 14400 bit/s`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
