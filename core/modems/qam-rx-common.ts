@@ -464,15 +464,15 @@ export abstract class QamReceiverBase implements ModemReceiver {
     this.mseAvg += (err2 / cfg.meanPower - this.mseAvg) * (training ? 0.05 : 0.01);
     if (!this.filling && this.hold === 0) {
       // equalizer error rotated back into the equalizer's frame
-      const mu = training ? (this.trainIdx - cfg.anchor < 128 ? 0.15 : 0.05) : 0.02;
+      const mu = training ? (this.trainIdx - cfg.anchor < 128 ? 0.15 : 0.05) : 0.008;
       this.eq.update(xr * c - xi * s, xi * c + xr * s, mu);
       // carrier loop: phase error ~ Im(z conj(w)) / |w|^2 (small angles; no atan2 per symbol)
       const w2 = wr * wr + wi * wi;
       let pe = w2 > 0 ? (zi * wr - zr * wi) / w2 : 0;
       if (pe > 0.5) pe = 0.5;
       else if (pe < -0.5) pe = -0.5;
-      const kp = training ? 0.1 : 0.05;
-      const ki = training ? 0.004 : 0.001;
+      const kp = training ? 0.1 : 0.03;
+      const ki = training ? 0.004 : 0.0005;
       this.freq += ki * pe;
       this.rotatePhase(this.freq + kp * pe);
     } else this.rotatePhase(this.freq);
