@@ -295,6 +295,11 @@ export class T4Decoder {
    * were skipped, scanZeros to the trailing zero count when it runs out (then returns NEED).
    */
   private scanEol(p: number, avail: number): number {
+    // The usual case: the EOL follows at once, with no fill.
+    if (p + 12 <= avail && this.peek13(p) >> 1 === 1) {
+      this.scanGarbage = false;
+      return p + 12;
+    }
     const buf = this.buf;
     let zeros = 0;
     let garbage = false;
