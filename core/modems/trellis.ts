@@ -92,10 +92,16 @@ function nearestTable(rate: number): Uint8Array {
   return t;
 }
 
-/** Traceback depth in symbols (the decoder's delay). */
+/** Minimum decision delay in symbols. */
 export const VITERBI_DEPTH = 24;
+/** Decisions are released in blocks of this many (one traceback per block). */
+export const VITERBI_BLOCK = 8;
+const SLOTS = VITERBI_DEPTH + VITERBI_BLOCK;
 
-/** Viterbi decoder for the V.17 trellis, releasing decided point indices DEPTH-1 symbols late. */
+/**
+ * Viterbi decoder for the V.17 trellis. Decisions come out VITERBI_BLOCK at a time, each at least
+ * VITERBI_DEPTH symbols late (one traceback per block keeps the cost per symbol low).
+ */
 export class V17Viterbi {
   private pts: Int8Array = new Int8Array(0);
   private table: Uint8Array = new Uint8Array(0);
@@ -104,8 +110,10 @@ export class V17Viterbi {
   private readonly subDist = new Float64Array(8);
   private readonly subPoint = new Uint8Array(8);
   /** Survivors: per time slot and state, the previous state and the point on that branch. */
-  private readonly prevState = new Uint8Array(VITERBI_DEPTH * 8);
-  private readonly branchPoint = new Uint8Array(VITERBI_DEPTH * 8);
+  private readonly prevState = new Uint8Array(SLOTS * 8);
+  private readonly branchPoint = new Uint8Array(SLOTS * 8);
+  /** The decided point indices of the last push that returned > 0, oldest first. */
+  readonly decided = new Uint8Array(VITERBI_BLOCK);
   private slot = 0;
   private filled = 0;
   /** The point index nearest the last symbol (the raw decision, for equalizer/carrier tracking). */
@@ -179,8 +187,8 @@ export class V17Viterbi {
   }
 
   /**
-   * Add one received symbol (in constellation units). Returns the point index decided for the
-   * symbol DEPTH-1 symbols ago, or -1 while the trellis is still filling.
+   * Add one received symbol (in constellation units). Returns how many decisions are now in
+   * `decided` (0 or VITERBI_BLOCK), for the oldest undecided symbols, in order.
    */
   push(re: number, im: number): number {
     const pts = this.pts;
@@ -191,13 +199,15 @@ export class V17Viterbi {
     const base = (gy * GRID_N + gx) * 8;
     let bestD = Infinity;
     let bestP = 0;
+    const sd = this.subDist;
+    const sp = this.subPoint;
     for (let sub = 0; sub < 8; sub++) {
       const p = this.table[base + sub]!;
       const dx = re - pts[2 * p]!;
       const dy = im - pts[2 * p + 1]!;
       const d = dx * dx + dy * dy;
-      this.subDist[sub] = d;
-      this.subPoint[sub] = p;
+      sd[sub] = d;
+      sp[sub] = p;
       if (d < bestD) { bestD = d; bestP = p; }
     }
     this.nearest = bestP;
@@ -205,35 +215,40 @@ export class V17Viterbi {
 
     const slot = this.slot;
     const m = this.metric;
+    const o = slot * 8;
     let minM = Infinity;
     let minS = 0;
     for (let ns = 0; ns < 8; ns++) {
-      let bm = Infinity;
-      let bk = 0;
-      for (let k = 0; k < 4; k++) {
-        const v = m[PRED_STATE[ns * 4 + k]!]! + this.subDist[PRED_SUBSET[ns * 4 + k]!]!;
+      const q = ns * 4;
+      let bm = m[PRED_STATE[q]!]! + sd[PRED_SUBSET[q]!]!;
+      let bk = q;
+      for (let k = q + 1; k < q + 4; k++) {
+        const v = m[PRED_STATE[k]!]! + sd[PRED_SUBSET[k]!]!;
         if (v < bm) { bm = v; bk = k; }
       }
       this.next[ns] = bm;
-      this.prevState[slot * 8 + ns] = PRED_STATE[ns * 4 + bk]!;
-      this.branchPoint[slot * 8 + ns] = this.subPoint[PRED_SUBSET[ns * 4 + bk]!]!;
+      this.prevState[o + ns] = PRED_STATE[bk]!;
+      this.branchPoint[o + ns] = sp[PRED_SUBSET[bk]!]!;
       if (bm < minM) { minM = bm; minS = ns; }
     }
     for (let s = 0; s < 8; s++) m[s] = this.next[s]! - minM;
 
-    this.slot = slot + 1 === VITERBI_DEPTH ? 0 : slot + 1;
-    if (this.filled < VITERBI_DEPTH) {
-      this.filled++;
-      if (this.filled < VITERBI_DEPTH) return -1;
-    }
-    // Trace back from the best state to the oldest slot.
+    this.slot = slot + 1 === SLOTS ? 0 : slot + 1;
+    if (++this.filled < SLOTS) return 0;
+    this.filled = SLOTS - VITERBI_BLOCK;
+    // Trace back from the best state; the oldest VITERBI_BLOCK slots are decided.
     let s = minS;
     let j = slot;
-    for (let i = 0; i < VITERBI_DEPTH - 1; i++) {
+    for (let i = 0; i < VITERBI_DEPTH; i++) {
       s = this.prevState[j * 8 + s]!;
-      j = j === 0 ? VITERBI_DEPTH - 1 : j - 1;
+      j = j === 0 ? SLOTS - 1 : j - 1;
     }
-    return this.branchPoint[j * 8 + s]!;
+    for (let i = VITERBI_BLOCK - 1; i >= 0; i--) {
+      this.decided[i] = this.branchPoint[j * 8 + s]!;
+      s = this.prevState[j * 8 + s]!;
+      j = j === 0 ? SLOTS - 1 : j - 1;
+    }
+    return VITERBI_BLOCK;
   }
 }
 

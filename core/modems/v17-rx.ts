@@ -802,9 +802,14 @@ export class V17Receiver implements ModemReceiver {
 
   /** Viterbi + differential decoding + descrambling; returns the raw nearest point for tracking. */
   private decode(yr: number, yi: number): number {
-    const p = this.vit.push(yr, yi);
+    const k = this.vit.push(yr, yi);
     const nearest = this.vit.nearest;
-    if (p < 0) return nearest;
+    for (let i = 0; i < k && !this.searching(); i++) this.decided1(this.vit.decided[i]!);
+    return nearest;
+  }
+
+  /** One decided point: bits out, and the segment 4 checks. */
+  private decided1(p: number): void {
     let q = this.dd.decode(p);
     const j = this.decided++;
     let reg = this.descReg;
@@ -837,6 +842,5 @@ export class V17Receiver implements ModemReceiver {
         this.status('training-succeeded');
       }
     }
-    return nearest;
   }
 }
