@@ -49,7 +49,7 @@ class ChannelListener {
     this.fast = new FastListener(channel, (b) => {
       if (b.training === 'succeeded') emit({ kind: 'burst', burst: b });
       else this.failed.push(b);
-    }, (page) => emit({ kind: 'page', page }));
+    }, (page) => emit({ kind: 'page', page }), { probe: true });
     this.tones = new FaxToneDetector((e) => {
       if (e.kind === 'tone-off') emit({ kind: 'tone', channel, tone: e.tone, start: e.start, end: e.end });
     });

@@ -8,6 +8,9 @@
  *     sender's PPS is heard) closes a complete block, and at the end of a page the blocks are
  *     decoded (T.6 or T.4) into the page image.
  * V.17 uses the long training for the TCF and the short one (reusing the equalizer) after it.
+ * A recording that starts after the DCS: until a DCS is heard, probe receivers (V.29 9600,
+ * V.27ter 4800, V.17 14400) listen; the first to train is adopted as the call's modem, and its
+ * page is decoded both as MH and as MR, keeping the better (`guessed` marks such pages).
  * Time: the caller stamps status events with the start of the sub-block being fed (20 ms).
  */
 import { createReceiver, type ModemName, type Receiver } from '../modems/registry';
@@ -18,7 +21,7 @@ import { T4Decoder, decodeImage } from '../t4/decode';
 import type { Coding } from '../t4/encode';
 import type { BilevelImage } from '../t4/image';
 import { strideOf } from '../t4/image';
-import type { DcsParams } from '../t30/dis';
+import { defaultDcsParams, type DcsParams } from '../t30/dis';
 
 export interface BurstInfo {
   channel: number;
@@ -54,6 +57,8 @@ export interface PageInfo {
   bitRate: number;
   /** Why decoding stopped early, if it did. */
   error?: string;
+  /** No DCS was heard: modem found by probing, coding by trying both. */
+  guessed?: boolean;
 }
 
 const MODEM_NAMES: Record<string, ModemName> = { 'V.27ter': 'v27ter', 'V.29': 'v29', 'V.17': 'v17' };
@@ -81,18 +86,62 @@ export class FastListener {
   private pageMissing: string[] = [];
   private ecmGood = 0;
   private ecmBad = 0;
+  // Probing (no DCS heard yet).
+  private probes: { modem: ModemName; rate: number; rx: Receiver; up: number }[] = [];
+  private guessed = false;
+  private t4Alt: T4Decoder | null = null;
+  private pageRowsAlt: Uint8Array[] = [];
 
   constructor(
     private readonly channel: number,
     private readonly onBurst: (b: BurstInfo) => void,
     private readonly onPage: (p: PageInfo) => void,
+    opts: { probe?: boolean } = {},
   ) {
     this.hdlc = new HdlcRx((f, ok) => this.ecmFrame(f, ok), () => {}, { maxBytes: 300, minBytes: 5 });
+    if (opts.probe) this.startProbes();
+  }
+
+  private startProbes(): void {
+    for (const [modem, rate] of [['v29', 9600], ['v27ter', 4800], ['v17', 14400]] as [ModemName, number][]) {
+      try {
+        const probe = { modem, rate, rx: null as unknown as Receiver, up: 0 };
+        probe.rx = createReceiver(modem, rate, (b) => { if (this.rx === probe.rx) this.putBit(b); }, (st) => this.probeStatus(probe, st), {});
+        this.probes.push(probe);
+      } catch {
+        // modem not available in this build
+      }
+    }
+  }
+
+  private probeStatus(p: { modem: ModemName; rate: number; rx: Receiver; up: number }, st: ModemStatus): void {
+    if (this.rx === p.rx) {
+      this.status(st);
+      return;
+    }
+    if (st.kind === 'carrier-up') p.up = this.now;
+    if (st.kind !== 'training-succeeded' || this.rx) return;
+    // Adopt this probe as the call's modem: a non-ECM page of unknown coding, 1728 wide.
+    const family = p.modem === 'v17' ? 'V.17' : p.modem === 'v29' ? 'V.29' : 'V.27ter';
+    this.dcs = { ...defaultDcsParams(), modem: family, bitRate: p.rate, twoD: true };
+    this.modem = p.modem;
+    this.rx = p.rx;
+    this.probes = [];
+    this.guessed = true;
+    this.tcfDone = true;
+    this.longTrained = p.modem === 'v17';
+    const now = this.now;
+    this.now = p.up;
+    this.status({ kind: 'carrier-up', sample: 0 });
+    this.now = now;
+    this.status(st);
   }
 
   /** A DCS was heard from this channel's sender: listen for its modem, expect a TCF next. */
   setDcs(dcs: DcsParams): void {
     this.finishNonEcmPage();
+    this.probes = [];
+    this.guessed = false;
     this.dcs = dcs;
     this.modem = MODEM_NAMES[dcs.modem] ?? 'v29';
     this.tcfDone = false;
@@ -107,10 +156,11 @@ export class FastListener {
 
   /** Feed audio; `now` is the sample index of samples[offset]. */
   rxAudio(samples: Float32Array, offset: number, length: number, now: number): void {
-    if (!this.rx) return;
     for (let i = 0; i < length; i += 160) {
       this.now = now + i;
-      this.rx.rx(samples, offset + i, Math.min(160, length - i));
+      const n = Math.min(160, length - i);
+      if (this.rx) this.rx.rx(samples, offset + i, n);
+      else for (const p of this.probes) p.rx.rx(samples, offset + i, n);
     }
   }
 
@@ -128,7 +178,14 @@ export class FastListener {
         this.burst.training = 'succeeded';
         this.burst.what = !this.tcfDone ? 'tcf' : dcs.ecm ? 'ecm' : 'page';
         this.burst.ones = 0;
-        if (this.burst.what === 'page') this.startNonEcmPage();
+        if (this.burst.what === 'page') {
+          this.startNonEcmPage();
+          if (this.guessed) {
+            this.hdlc.restart({ maxBytes: 300, minBytes: 5 });
+            this.ecmGood = 0;
+            this.ecmBad = 0;
+          }
+        }
         if (this.burst.what === 'ecm') {
           this.hdlc.restart({ maxBytes: 300, minBytes: 5 });
           this.ecmGood = 0;
@@ -157,6 +214,15 @@ export class FastListener {
         this.tcfDone = true;
         if (this.modem === 'v17') this.longTrained = true;
       }
+      if (b.what === 'page' && this.guessed && this.ecmGood > 0) {
+        // FCD frames in it: an ECM call. Drop the T.4 attempt; the frames wait for the PPS.
+        this.t4 = null;
+        this.t4Alt = null;
+        this.pageRows = [];
+        this.pageRowsAlt = [];
+        this.dcs = { ...this.dcs!, ecm: true };
+        b.what = 'ecm';
+      }
       if (b.what === 'page') this.finishNonEcmPage();
       if (b.what === 'ecm') {
         b.ecmFrames = this.ecmGood;
@@ -179,6 +245,9 @@ export class FastListener {
         break;
       case 'page':
         this.t4?.putBit(bit);
+        this.t4Alt?.putBit(bit);
+        if (bit) this.burst.ones = (this.burst.ones ?? 0) + 1;
+        if (this.guessed) this.hdlc.putBit(bit); // ECM or not is unknown too
         break;
       case 'ecm':
         this.hdlc.putBit(bit);
@@ -200,20 +269,40 @@ export class FastListener {
     const width = this.dcs!.width;
     this.pageRows = [];
     this.t4 = new T4Decoder({ width, coding: this.coding(), onRow: (row) => this.pageRows.push(row.slice()) });
+    this.pageRowsAlt = [];
+    // Coding unknown (no DCS): decode as MH beside MR and keep the better.
+    this.t4Alt = this.guessed ? new T4Decoder({ width, coding: 'mh', onRow: (row) => this.pageRowsAlt.push(row.slice()) }) : null;
   }
 
   private finishNonEcmPage(): void {
     const t4 = this.t4;
     if (!t4) return;
     this.t4 = null;
-    const stats = t4.end();
-    if (stats.rows === 0) return; // nothing decodable (not a page after all)
+    let stats = t4.end();
+    let rows = this.pageRows;
+    let coding = this.coding();
+    if (this.t4Alt) {
+      const alt = this.t4Alt.end();
+      this.t4Alt = null;
+      if (alt.rows - alt.badRows > stats.rows - stats.badRows) {
+        stats = alt;
+        rows = this.pageRowsAlt;
+        coding = 'mh';
+      }
+    }
+    this.pageRows = [];
+    this.pageRowsAlt = [];
+    if (stats.rows === 0 || (this.guessed && stats.rows === stats.badRows)) {
+      // Nothing decodable. A guessed burst of (almost) all zeros was a TCF after all.
+      if (this.guessed && this.burst && this.burst.bits > 1000 && (this.burst.ones ?? 0) * 50 < this.burst.bits) this.burst.what = 'tcf';
+      return;
+    }
     const d = this.dcs!;
     this.onPage({
-      channel: this.channel, start: this.burst?.start ?? this.now, end: this.now, image: this.rowsToImage(this.pageRows, d.width),
-      rows: stats.rows, badRows: stats.badRows, ecm: false, coding: this.coding(), modem: d.modem, bitRate: d.bitRate, error: stats.error,
+      channel: this.channel, start: this.burst?.start ?? this.now, end: this.now, image: this.rowsToImage(rows, d.width),
+      rows: stats.rows, badRows: stats.badRows, ecm: false, coding, modem: d.modem, bitRate: d.bitRate, error: stats.error,
+      ...(this.guessed ? { guessed: true } : {}),
     });
-    this.pageRows = [];
   }
 
   private rowsToImage(rows: Uint8Array[], width: number): BilevelImage {
@@ -307,12 +396,20 @@ export class FastListener {
     this.pageBlocks = [];
     const missing = this.pageMissing;
     this.pageMissing = [];
-    const coding = this.coding();
-    const res = decodeImage(all, { width: d.width, coding, fillOrder: 2, xDpi: 204, yDpi: d.superfine ? 391 : d.fine ? 196 : 98 });
+    let coding = this.coding();
+    const opts = { width: d.width, fillOrder: 2 as const, xDpi: 204, yDpi: d.superfine ? 391 : d.fine ? 196 : 98 };
+    let res = decodeImage(all, { ...opts, coding });
+    if (this.guessed) {
+      // Coding unknown: ECM pages are mostly T.6; keep whichever reading gives more good rows.
+      for (const c of ['mmr', 'mh'] as const) {
+        const alt = decodeImage(all, { ...opts, coding: c });
+        if (alt.rows - alt.badRows > res.rows - res.badRows) { res = alt; coding = c; }
+      }
+    }
     const error = [missing.length ? `ECM frames never received (block:frame): ${missing.join(' ')}` : '', res.error ?? ''].filter(Boolean).join('; ');
     this.onPage({
       channel: this.channel, start: this.now, end: this.now, image: res.image, rows: res.rows, badRows: res.badRows,
-      ecm: true, coding, modem: d.modem, bitRate: d.bitRate, ...(error ? { error } : {}),
+      ecm: true, coding, modem: d.modem, bitRate: d.bitRate, ...(error ? { error } : {}), ...(this.guessed ? { guessed: true } : {}),
     });
   }
 

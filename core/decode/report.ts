@@ -67,6 +67,8 @@ export interface ReportPage {
   modem: string;
   bitRate: number;
   error?: string;
+  /** No DCS was heard before it: modem found by probing, coding by trying MH and MR. */
+  guessed?: boolean;
   /** Where the page came from when not from this channel's audio ("T.38 a:p->b:q"). */
   source?: string;
   /** PNG file name when pages were written. */
@@ -141,6 +143,7 @@ export class ReportBuilder {
           number: this.pages.length + 1, t: this.sec(p.channel, p.end), channel: p.channel, width: p.image.width,
           rows: p.rows, badRows: p.badRows, ecm: p.ecm, coding: p.coding, modem: p.modem, bitRate: p.bitRate,
           ...(p.error ? { error: p.error } : {}),
+          ...(p.guessed ? { guessed: true } : {}),
         });
         this.images.push(p.image);
         break;
@@ -289,7 +292,7 @@ export function formatReport(r: DecodeReport): string {
     items.push({ t: b.start, text: [`${fmtT(b.start)}  ${b.modem} ${b.bitRate} bit/s until ${b.end.toFixed(3)} s: ${what}${b.mse !== undefined ? `, MSE ${b.mse}` : ''}`] });
   }
   for (const p of r.pages) {
-    items.push({ t: p.t, text: [`${fmtT(p.t)}  Page ${p.number}: ${p.width} x ${p.rows} rows, ${p.badRows} bad, ${p.coding.toUpperCase()}${p.ecm ? ' (ECM)' : ''}${p.file ? ` -> ${p.file}` : ''}${p.error ? ` [${p.error}]` : ''}`] });
+    items.push({ t: p.t, text: [`${fmtT(p.t)}  Page ${p.number}: ${p.width} x ${p.rows} rows, ${p.badRows} bad, ${p.coding.toUpperCase()}${p.ecm ? ' (ECM)' : ''}${p.guessed ? ' (no DCS heard: modem and coding guessed)' : ''}${p.file ? ` -> ${p.file}` : ''}${p.error ? ` [${p.error}]` : ''}`] });
   }
   let msg = 0;
   // Per channel: frame number inside the open message (0 = no message open).
