@@ -14,11 +14,11 @@ import { parsePaper, parseResolution } from '../docs/geometry';
 import { encodePng } from '../formats/png';
 import { encodePdf } from '../formats/pdf';
 import { writePbm } from '../formats/pbm';
-import { writeTiff, type TiffCompression } from '../formats/tiff';
+import { writeTiff } from '../formats/tiff';
 import type { BilevelImage } from '../t4/image';
 
 const options = {
-  compression: { value: true, help: 'TIFF output coding: mh, mr or mmr (default mmr)' },
+  compression: { value: true, help: 'TIFF/PDF output coding: mh, mr or mmr (default mmr)' },
   resolution: { value: true, help: 'standard, fine or superfine (default: keep fax pages, else fine)' },
   paper: { value: true, help: 'a4 or letter, for pages made from images and PDFs (default a4)' },
   fit: { value: true, help: 'page: scale images into one page (default); width: fill the width, split long images' },
@@ -65,8 +65,8 @@ export const convertCommand: Command = {
     const inPaths = args.positionals.slice(0, -1);
     const outPath = args.positionals[args.positionals.length - 1]!;
     const kind = outKind(outPath);
-    const compression = choice<TiffCompression>('compression', stringOption(args, 'compression'), ['mh', 'mr', 'mmr']);
-    if (compression && kind !== 'tiff') throw new UsageError('--compression applies to TIFF output only (PDF pages are always MMR)');
+    const compression = choice('compression', stringOption(args, 'compression'), ['mh', 'mr', 'mmr'] as const);
+    if (compression && kind !== 'tiff' && kind !== 'pdf') throw new UsageError('--compression applies to TIFF and PDF output only');
     const wrap = <T>(f: () => T): T => {
       try { return f(); } catch (e) { throw new UsageError((e as Error).message); }
     };
@@ -116,7 +116,7 @@ export const convertCommand: Command = {
   },
 };
 
-async function writePages(pages: BilevelImage[], kind: OutKind, outPath: string, compression: TiffCompression): Promise<number> {
+async function writePages(pages: BilevelImage[], kind: OutKind, outPath: string, compression: 'mh' | 'mr' | 'mmr'): Promise<number> {
   let total = 0;
   const put = async (path: string, data: Uint8Array) => {
     try {
@@ -131,7 +131,7 @@ async function writePages(pages: BilevelImage[], kind: OutKind, outPath: string,
       await put(outPath, writeTiff(pages, { compression, software: 'webfax' }));
       break;
     case 'pdf':
-      await put(outPath, await encodePdf(pages));
+      await put(outPath, await encodePdf(pages, { coding: compression }));
       break;
     case 'png':
       for (let i = 0; i < pages.length; i++) await put(pagePath(outPath, i + 1, pages.length), await encodePng(pages[i]!));

@@ -2,7 +2,7 @@
  * PDF out and in.
  *
  * Out (`encodePdf`): one page per fax page, each page a single image XObject holding the page's
- * own MMR (T.6) data under `/Filter /CCITTFaxDecode` with `/K -1`, so a PDF costs little more
+ * own MMR (T.6) data under `/Filter /CCITTFaxDecode` with `/K -1` (or MH / MR on request), so a PDF costs little more
  * than the fax itself (a typical page is tens of kilobytes, not the megabytes of a flate-packed
  * bitmap). The page's size in points comes from the image's pels and its resolution, so 1728
  * pels at 204 dpi is 8.47 in wide, and rendering at the image's own dpi gives back its pels.
@@ -19,7 +19,7 @@
  * pdf.js module is loaded on demand; a browser passes its own (worker already set up).
  */
 import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFStream, decodePDFRawStream } from 'pdf-lib';
-import { encodeImage } from '../t4/encode';
+import { encodeImage, type Coding } from '../t4/encode';
 import { decodeImage } from '../t4/decode';
 import type { BilevelImage } from '../t4/image';
 import { greyFromRgba, type GreyImage } from '../docs/raster';
@@ -34,6 +34,9 @@ export function isPdf(bytes: Uint8Array): boolean {
 }
 
 export interface PdfWriteOptions {
+  /** CCITT coding of the page images: 'mmr' (T.6, K -1, default and smallest), 'mr' (T.4 2-D,
+   *  K 4) or 'mh' (T.4 1-D, K 0); T.4 streams carry their EOLs and RTC (EndOfLine true). */
+  coding?: Coding;
   title?: string;
   /** Fixed creation date, e.g. for reproducible output. */
   date?: Date;
@@ -53,10 +56,12 @@ export async function encodePdf(pages: BilevelImage[], opts: PdfWriteOptions = {
     if (img.width < 1 || img.height < 1) throw new Error(`PDF: cannot write an empty ${img.width}x${img.height} page`);
     const xDpi = img.xDpi > 0 ? img.xDpi : 204;
     const yDpi = img.yDpi > 0 ? img.yDpi : 98;
-    const mmr = encodeImage(img, { coding: 'mmr', fillOrder: 1 });
+    const coding = opts.coding ?? 'mmr';
+    const K = coding === 'mmr' ? -1 : coding === 'mr' ? 4 : 0;
+    const coded = encodeImage(img, { coding, k: K > 0 ? K : undefined, fillOrder: 1 });
     const ctx = doc.context;
     const xobj = ctx.register(
-      ctx.stream(mmr, {
+      ctx.stream(coded, {
         Type: 'XObject',
         Subtype: 'Image',
         Width: img.width,
@@ -64,7 +69,9 @@ export async function encodePdf(pages: BilevelImage[], opts: PdfWriteOptions = {
         ColorSpace: 'DeviceGray',
         BitsPerComponent: 1,
         Filter: 'CCITTFaxDecode',
-        DecodeParms: { K: -1, Columns: img.width, Rows: img.height, BlackIs1: false },
+        DecodeParms: K < 0
+          ? { K, Columns: img.width, Rows: img.height, BlackIs1: false }
+          : { K, Columns: img.width, Rows: img.height, BlackIs1: false, EndOfLine: true },
       }),
     );
     // Rounded down to 1/10000 pt: rasterisers round the page up to whole pixels, and a size a

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodePdf, isPdf, rasterisePdf } from '../../core/formats/pdf';
+import { encodePdf, extractFaxPages, isPdf, rasterisePdf } from '../../core/formats/pdf';
 import { encodeImage } from '../../core/t4/encode';
 import { thresholdGrey } from '../../core/docs/raster';
 import { fixture } from '../helpers/peers';
@@ -19,11 +19,11 @@ describe('PDF written by webfax', () => {
   // Standard and fine charts, plus an odd width that is not a whole number of bytes.
   const pages = [itu(1, 196), itu(4, 98), randomPage(1001, 333, 7, 204, 391)];
 
-  it('renders pixel-identical in poppler (pdftoppm at each page\'s own dpi)', async () => {
+  for (const coding of ['mmr', 'mr', 'mh'] as const) it(`renders pixel-identical in poppler (pdftoppm at each page's own dpi), ${coding}`, async () => {
     if (!hasPoppler()) throw new Error('pdftoppm (poppler-utils) is needed for this test');
     const dir = mkdtempSync(join(tmpdir(), 'webfax-pdf-'));
     try {
-      writeFileSync(join(dir, 'doc.pdf'), await encodePdf(pages));
+      writeFileSync(join(dir, 'doc.pdf'), await encodePdf(pages, { coding }));
       pages.forEach((p, i) => {
         execFileSync('pdftoppm', ['-rx', String(p.xDpi), '-ry', String(p.yDpi), '-mono', '-f', String(i + 1), '-l', String(i + 1), '-singlefile', join(dir, 'doc.pdf'), join(dir, `p${i}`)]);
         const got = pageFromPbm(new Uint8Array(readFileSync(join(dir, `p${i}.pbm`))), p.xDpi, p.yDpi);
@@ -38,8 +38,10 @@ describe('PDF written by webfax', () => {
     }
   }, 60_000);
 
-  it('renders pixel-identical in pdf.js (pdfjs-dist with @napi-rs/canvas)', async () => {
-    const pdf = await encodePdf(pages);
+  for (const coding of ['mmr', 'mr', 'mh'] as const) it(`renders pixel-identical in pdf.js (pdfjs-dist with @napi-rs/canvas), ${coding}`, async () => {
+    const pdf = await encodePdf(pages, { coding });
+    // And reads back losslessly through our own decoder.
+    expect((await extractFaxPages(pdf))!.map((p, i) => pixelDiff(p, pages[i]!))).toEqual([0, 0, 0]);
     expect(isPdf(pdf)).toBe(true);
     for (let i = 0; i < pages.length; i++) {
       const p = pages[i]!;
