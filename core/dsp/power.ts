@@ -53,6 +53,27 @@ export class CarrierDetector {
     return this.meter.power;
   }
 
+  /** Feed one sample to the meter only (pair with check() every few samples). */
+  feed(x: number): void {
+    this.meter.step(x);
+  }
+
+  /**
+   * Decide after `n` samples fed with feed(): +1 when the carrier comes on, -1 when it drops,
+   * else 0 (persistence counted in samples, like step()).
+   */
+  check(n: number): number {
+    const p = this.meter.power;
+    if (!this.on) {
+      if (p > this.onMs) {
+        if ((this.count += n) >= this.persist) { this.on = true; this.count = 0; return 1; }
+      } else this.count = 0;
+    } else if (p < this.offMs) {
+      if ((this.count += n) >= this.persist) { this.on = false; this.count = 0; return -1; }
+    } else this.count = 0;
+    return 0;
+  }
+
   /** Feed one sample; returns +1 on the sample the carrier comes on, -1 when it drops, else 0. */
   step(x: number): number {
     const p = this.meter.step(x);

@@ -256,31 +256,37 @@ export abstract class QamReceiverBase implements ModemReceiver {
     const end = offset + length;
     // keep the mixer phasor on the unit circle (rounding would slowly change its length)
     const m = 1.5 - 0.5 * (this.mixC * this.mixC + this.mixS * this.mixS);
-    this.mixC *= m;
-    this.mixS *= m;
+    let mc = this.mixC * m;
+    let ms = this.mixS * m;
+    const rc = this.rotC;
+    const rs = this.rotS;
+    const interp = this.interp;
     for (let i = offset; i < end; i++) {
       let x = samples[i]!;
-      if (!(x === x)) x = 0; // NaN guard: bad input must not poison the state
-      this.samples++;
-      if (!this.filling) {
-        const ev = this.cd.step(x);
+      // bad input (NaN, infinities, overload) must not poison the filters
+      if (!(x > -4 && x < 4)) x = x > 0 ? 4 : x < 0 ? -4 : 0;
+      // carrier detector: feed every sample, look at its state every 8th
+      this.cd.feed(x);
+      if ((++this.samples & 7) === 0 && !this.filling) {
+        const ev = this.cd.check(8);
         if (ev > 0 && !this.carrierReported) {
           this.carrierReported = true;
           this.onStatus({ kind: 'carrier-up', sample: this.samples });
         } else if (ev < 0) this.carrierLost();
       }
       // mix down by the nominal carrier: a unit phasor rotated one step per sample
-      const mc = this.mixC;
-      const ms = this.mixS;
-      this.interp.push(x * mc, -x * ms);
-      this.mixC = mc * this.rotC - ms * this.rotS;
-      this.mixS = ms * this.rotC + mc * this.rotS;
+      interp.push(x * mc, -x * ms);
+      const t = mc * rc - ms * rs;
+      ms = ms * rc + mc * rs;
+      mc = t;
       if ((this.due -= 1) <= 0) {
-        this.interp.read(-this.due);
+        interp.read(-this.due);
         this.due += this.halfPeriod;
-        this.halfSample(this.interp.outRe * this.feGain, this.interp.outIm * this.feGain);
+        this.halfSample(interp.outRe * this.feGain, interp.outIm * this.feGain);
       }
     }
+    this.mixC = mc;
+    this.mixS = ms;
   }
 
   private carrierLost(): void {
@@ -464,8 +470,9 @@ export abstract class QamReceiverBase implements ModemReceiver {
     this.mseAvg += (err2 / cfg.meanPower - this.mseAvg) * (training ? 0.05 : 0.01);
     if (!this.filling && this.hold === 0) {
       // equalizer error rotated back into the equalizer's frame
-      const mu = training ? (this.trainIdx - cfg.anchor < 128 ? 0.15 : 0.05) : 0.008;
-      this.eq.update(xr * c - xi * s, xi * c + xr * s, mu);
+      // data mode adapts on every other symbol (half the cost, twice the step: same tracking)
+      if (training) this.eq.update(xr * c - xi * s, xi * c + xr * s, this.trainIdx - cfg.anchor < 128 ? 0.15 : 0.05);
+      else if ((this.symbols & 1) === 0) this.eq.update(xr * c - xi * s, xi * c + xr * s, 0.016);
       // carrier loop: phase error ~ Im(z conj(w)) / |w|^2 (small angles; no atan2 per symbol)
       const w2 = wr * wr + wi * wi;
       let pe = w2 > 0 ? (zi * wr - zr * wi) / w2 : 0;

@@ -33,7 +33,7 @@ export class V29Receiver extends QamReceiverBase {
     const t = v29TrainingSequence(rate);
     super(
       {
-        carrierHz: 1700, baud: 2400, beta: 0.3, spanSymbols: 10, eqLen: 33,
+        carrierHz: 1700, baud: 2400, beta: 0.3, spanSymbols: 8, eqLen: 25,
         meanPower: v29MeanPower(rate), refRe: t.re, refIm: t.im, dataStart: t.end,
         anchor: t.seg3 + 27, window: 32, maxTrainMse: 0.5,
       },
