@@ -34,7 +34,7 @@ const common: Record<string, OptionSpec> = {
   'line-in': { value: true, help: 'impair only what we hear (same keys as --line)' },
   'line-out': { value: true, help: 'impair only what we send (same keys as --line)' },
   'spoil-tcf': { value: true, help: 'test aid: spoil the first N TCFs (sent or received) so the receiver answers FTT' },
-  'spoil-page': { value: true, help: 'test aid: noise over 0.6 s of the first N page bursts (sent or received)' },
+  'spoil-page': { value: true, help: 'test aid: noise over 2 s of the first N page bursts (sent or received)' },
   'max-seconds': { value: true, help: 'give up after this much line time (default 900)' },
   log: { value: false, help: 'print the T.30 log to stderr' },
 };
@@ -273,7 +273,7 @@ async function runWithPeer(ep: FaxEndpoint, command: string, args: ParsedArgs, r
   const spoilN = numberOption(args, 'spoil-tcf', 0);
   const spoiler = spoilN > 0 ? new TcfSpoiler(spoilN) : null;
   const spoilP = numberOption(args, 'spoil-page', 0);
-  const pageSpoiler = spoilP > 0 ? new TcfSpoiler(spoilP, 8000, 12800) : null;
+  const pageSpoiler = spoilP > 0 ? new TcfSpoiler(spoilP, 8000, 24000) : null;
   const sending = ep.engine.options.direction === 'send';
   ep.start();
   // After our phase E keep the peer fed with silence (it may still be sending its DCN or
