@@ -14,7 +14,9 @@
  * T.4: the page starts at the first EOL (anything before it is skipped). Each row is EOL [+ tag
  * bit for MR] + data; fill zeros before an EOL are skipped. A row is bad if its codes are invalid,
  * overrun the width, stop short (premature EOL) or are followed by anything but fill (or a
- * zero-length run code) before the next EOL; decoding then resumes at that EOL. Six EOLs in a row (RTC) end the page.
+ * zero-length run code) before the next EOL; decoding then resumes at that EOL. Six EOLs in a
+ * row (RTC) end the page; after three, an undecodable "row" is taken for a damaged RTC EOL and
+ * is neither emitted nor counted (as spandsp, which ends a page on 5 of them).
  * T.4 without EOLs (`eol: false`; PDF EndOfLine false, TIFF CCITT RLE with `byteAlign`): rows
  * follow each other directly; EOLs before a row are skipped, two in a row end the page; after a
  * bad row decoding resumes at the next EOL if there is one.
@@ -68,7 +70,7 @@ export interface DecodeStats {
   rows: number;
   badRows: number;
   maxConsecutiveBadRows: number;
-  /** RTC (T.4) or EOFB (T.6) was seen. */
+  /** RTC (T.4: six EOLs, or at least three where the data ends) or EOFB (T.6) was seen. */
   rtcSeen: boolean;
   /** The page is over (RTC/EOFB, expected rows reached, end() called, or unrecoverable error). */
   done: boolean;
@@ -366,12 +368,12 @@ export class T4Decoder {
     let twoD = false;
     for (;;) {
       if (this.codingIsMr) {
-        if (p >= avail) return this.endOrNeed();
+        if (p >= avail) return this.endOrNeed(eolRun);
         twoD = this.bitAt(p) === 0;
         p++;
       }
       const e = this.eolAt(p, avail);
-      if (e === NEED) return this.endOrNeed();
+      if (e === NEED) return this.endOrNeed(eolRun);
       if (e === NOT_EOL) break;
       p = e;
       if (++eolRun >= 6) {
@@ -382,7 +384,9 @@ export class T4Decoder {
       }
     }
     const r = twoD ? this.decode2D(p, avail) : this.decode1D(p, avail);
-    if (r === NEED) return this.endInsideRow(p, avail);
+    // After three EOLs in a row the page is ending: junk here is a damaged RTC EOL, not a row.
+    const inRtc = eolRun >= 3 && this.expectedRows === 0;
+    if (r === NEED) return inRtc ? this.endOrNeed(eolRun) : this.endInsideRow(p, avail);
     let good = r >= 0;
     let q = good ? r : this.errPos;
     if (good) q = this.skipZeroRuns(q, avail);
@@ -394,7 +398,7 @@ export class T4Decoder {
     const e = this.scanEol(q, avail);
     if (e === NEED) {
       if (!this.final) {
-        if (good && !this.scanGarbage) return NEED; // the row stands or falls with what follows
+        if ((good && !this.scanGarbage) || inRtc) return NEED; // the row stands or falls with what follows
         // Already bad: count it now and look for the EOL from here, without rescanning the row.
         this.pos = q;
         this.synced = false;
@@ -403,12 +407,22 @@ export class T4Decoder {
       }
       // Last row of the data, not followed by an EOL: it stands if only fill followed it.
       this.pos = avail;
-      this.emit(good && !this.scanGarbage);
+      if (!inRtc || (good && !this.scanGarbage)) this.emit(good && !this.scanGarbage);
+      else s.rtcSeen = true;
       s.done = true;
       return OK;
     }
     if (this.scanGarbage) good = false;
     this.pos = e;
+    if (!good && inRtc) {
+      // The damaged EOL and the one just found both belong to the RTC.
+      this.eolRun = eolRun + 2;
+      if (this.eolRun >= 6) {
+        s.rtcSeen = true;
+        s.done = true;
+      }
+      return OK;
+    }
     this.eolRun = 1;
     this.emit(good);
     return OK;
@@ -482,9 +496,11 @@ export class T4Decoder {
     return q;
   }
 
-  private endOrNeed(): number {
+  /** Out of data between rows: wait, or end the page (a damaged RTC if three EOLs came last). */
+  private endOrNeed(eolRun = 0): number {
     if (!this.final) return NEED;
     this.pos = this.len * 8 + this.partBits;
+    if (eolRun >= 3) this.stats.rtcSeen = true;
     this.stats.done = true;
     return OK;
   }

@@ -224,6 +224,28 @@ describe('t4 streaming decoder', () => {
     expect(diffRows(rest, r.image)).toBe(0);
   });
 
+  it('a damaged RTC is not a bad row, and still ends the page', () => {
+    const img = randomPage(1728, 20, 33);
+    for (const coding of ['mh', 'mr'] as Coding[]) {
+      const bytes = encodeImage(img, { coding, fillOrder: 1 });
+      const ends = eolEnds(bytes);
+      const rtcStart = ends[ends.length - 6]; // bit just after the first RTC EOL
+      // Damage the fourth RTC EOL (flip a bit among its zeros).
+      const damaged = bytes.slice();
+      const fourth = ends[ends.length - 3] - 6;
+      damaged[fourth >> 3] ^= 0x80 >> (fourth & 7);
+      const r = decodeImage(damaged, { width: 1728, coding, fillOrder: 1 });
+      expect([r.rows, r.badRows, r.rtcSeen], coding).toEqual([20, 0, true]);
+      expect(rtcStart).toBeGreaterThan(0);
+      // A damaged row right after the page's first EOLs is still a bad row, though.
+      const early = bytes.slice();
+      const row3 = ends[3] + (coding === 'mr' ? 1 : 0) + 2;
+      early[row3 >> 3] ^= 0xff;
+      const e = decodeImage(early, { width: 1728, coding, fillOrder: 1 });
+      expect(e.badRows, coding).toBeGreaterThan(0);
+    }
+  });
+
   it('MMR data error ends the page with an error; missing expected rows are filled and counted', () => {
     const img = randomPage(1728, 40, 21);
     const bytes = encodeImage(img, { coding: 'mmr', fillOrder: 1 });
