@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fixture, repoRoot } from '../helpers/peers';
+import { encodePcap, ethernetIpv4Udp } from '../../core/formats/pcap';
 
 const dir = fixture('calls');
 
@@ -59,6 +60,7 @@ describe('decode: CLI', () => {
       ['cut.wav', wav.subarray(0, 30), /truncated/],
       ['short.wav', wav.subarray(0, 5000), /truncated/],
       ['missing.wav', null, /no such file/],
+      ['no-rtp.pcap', encodePcap([0, 1, 2, 3].map((k) => ({ time: 1_600_000_000 + k, data: ethernetIpv4Udp('10.0.0.1', 5060, '10.0.0.2', 5060, new TextEncoder().encode(`OPTIONS sip:x SIP/2.0 ${k}`)) }))), /no G.711 RTP audio and no T.38/],
     ];
     // In-process through the CLI's own main (as bin/webfax.js runs it), one case also as a process.
     const { main } = await import('../../core/cli/main');
