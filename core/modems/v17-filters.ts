@@ -51,7 +51,7 @@ export function txGainForDbm0(dbm0: number): number {
 }
 
 /** RX filter half-length in samples; the filter has 2*RX_HALF+2 taps. */
-export const RX_HALF = 18;
+export const RX_HALF = 12;
 export const RX_TAPS = 2 * RX_HALF + 2;
 /** Sub-sample phases of the RX filter. */
 export const RX_PHASES = 32;

@@ -599,10 +599,13 @@ export class V17Receiver implements ModemReceiver {
     const h = ph * RX_TAPS;
     let re = 0;
     let im = 0;
+    const br = this.bbRe;
+    const bi = this.bbIm;
+    const tab = RX_TABLE;
     for (let i = 0; i < RX_TAPS; i++) {
-      const c = RX_TABLE[h + i]!;
-      re += c * this.bbRe[s0 + i]!;
-      im += c * this.bbIm[s0 + i]!;
+      const c = tab[h + i]!;
+      re += c * br[s0 + i]!;
+      im += c * bi[s0 + i]!;
     }
     re *= this.gain;
     im *= this.gain;
@@ -636,13 +639,17 @@ export class V17Receiver implements ModemReceiver {
   /** Equalizer output for the symbol NPRE/2 before the newest, and everything after it. */
   private symbol(): void {
     const pos = this.eqPos;
+    const exr = this.eqRe;
+    const exi = this.eqIm;
+    const ecr = this.cRe;
+    const eci = this.cIm;
     let zr = 0;
     let zi = 0;
     for (let i = 0; i < NEQ; i++) {
-      const xr = this.eqRe[pos + i]!;
-      const xi = this.eqIm[pos + i]!;
-      const cr = this.cRe[i]!;
-      const cim = this.cIm[i]!;
+      const xr = exr[pos + i]!;
+      const xi = exi[pos + i]!;
+      const cr = ecr[i]!;
+      const cim = eci[i]!;
       zr += cr * xr - cim * xi;
       zi += cr * xi + cim * xr;
     }
@@ -760,10 +767,10 @@ export class V17Receiver implements ModemReceiver {
       const gr = er * mu;
       const gi = ei * mu;
       for (let i = 0; i < NEQ; i++) {
-        const xr = this.eqRe[pos + i]!;
-        const xi = this.eqIm[pos + i]!;
-        this.cRe[i] += gr * xr + gi * xi;
-        this.cIm[i] += gi * xr - gr * xi;
+        const xr = exr[pos + i]!;
+        const xi = exi[pos + i]!;
+        ecr[i] += gr * xr + gi * xi;
+        eci[i] += gi * xr - gr * xi;
       }
     }
     this.carrier(yr, yi, tr, ti);
