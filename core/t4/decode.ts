@@ -37,7 +37,8 @@ import type { Coding } from './encode';
 import * as tables from './tables';
 import * as rows from './rows';
 
-// Module-local aliases: in Node (tsx) imported bindings are getters, too slow for the per-code path.
+// Module-local aliases: where tsx compiles to CommonJS, imported bindings become getters, too
+// slow for the per-code path.
 const { BLACK_LOOKUP, DEC_EOL, DEC_INVALID, MODE_LOOKUP, VERTICAL_DELTA, WHITE_LOOKUP } = tables;
 const { CHANGE_SENTINELS, REVERSE, changesCapacity, renderChanges } = rows;
 const M_PASS = tables.Mode.Pass;

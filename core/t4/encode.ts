@@ -23,7 +23,8 @@ import * as tables from './tables';
 import type { RunCodes } from './tables';
 import * as rows from './rows';
 
-// Module-local aliases: in Node (tsx) imported bindings are getters, too slow for the per-code path.
+// Module-local aliases: where tsx compiles to CommonJS, imported bindings become getters, too
+// slow for the per-code path.
 const { BLACK_CODES, MODE_CODE, MODE_LEN, WHITE_CODES } = tables;
 const { REVERSE, changesCapacity, findChanges } = rows;
 const M_PASS = tables.Mode.Pass;
