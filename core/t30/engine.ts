@@ -971,7 +971,8 @@ export class T30Engine {
   private repeatCommand(): void {
     const c = this.lastCommand;
     if (!c) return;
-    if (this.state === State.D || this.state === State.D_POST_TCF) return c.then === undefined ? undefined : this.sendDcsAndTcf();
+    // DCS is always followed by its TCF: repeat the pair.
+    if (this.state === State.D || this.state === State.D_POST_TCF) return this.sendDcsAndTcf();
     this.transmit({ kind: 'v21', frames: c.frames }, c.then);
   }
 
@@ -1010,7 +1011,7 @@ export class T30Engine {
   private onT1(): void {
     if (this.state === State.T || this.state === State.R || this.state === State.ANSWERING || this.state === State.R_DTC) {
       this.log('T1 expired');
-      this.fail(this.state === State.T && this.sending ? T30Err.T1_EXPIRED : T30Err.T1_EXPIRED, true);
+      this.fail(T30Err.T1_EXPIRED, true);
     }
   }
 

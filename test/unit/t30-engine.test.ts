@@ -253,6 +253,12 @@ describe('T.30 engine: faults end with the right phase E code', () => {
     expect(r.sender.endSample).toBeLessThan(10 * SR);
   });
 
+  it('a DIS that says the far end cannot receive ends RX_INCAPABLE', () => {
+    const r = fakeCall({ sizes: [2000], hooks: { frameOk: (f) => { if (f[2] === 0x80) f[4] = f[4]! & ~0x02; return true; } } });
+    expect(r.sender.status).toBe(T30Err.RX_INCAPABLE);
+    expect(r.sender.endSample).toBeLessThan(10 * SR);
+  });
+
   it('QualifyTSI: a caller not on the list is refused (IDENT_UNACCEPTABLE)', () => {
     const r = fakeCall({ sizes: [2000], receiverOpts: { acceptIdents: ['+1 555 0100', /^SENDER 9/] } });
     expect(r.receiver.status).toBe(T30Err.IDENT_UNACCEPTABLE);
