@@ -22,6 +22,7 @@ const options = {
   resolution: { value: true, help: 'standard, fine or superfine (default: keep fax pages, else fine)' },
   paper: { value: true, help: 'a4 or letter, for pages made from images and PDFs (default a4)' },
   fit: { value: true, help: 'page: scale images into one page (default); width: fill the width, split long images' },
+  rotate: { value: false, help: 'turn landscape images/pages to fill the portrait page (default; --no-rotate: keep)' },
   dither: { value: true, help: 'grey to black/white: diffuse (default for grey input) or threshold' },
   tagline: { value: true, help: 'tagline format, e.g. "From %n|%c|Page %p of %t"' },
   ident: { value: true, help: 'station identifier for %n in the tagline' },
@@ -106,6 +107,7 @@ export const convertCommand: Command = {
     }
     const pages = preparePages(sources, {
       resolution, paper, fit, dither: ditherMode, keepLineDensity: true,
+      rotate: args.options.get('rotate') === false ? 'none' : 'auto',
       tagline: stringOption(args, 'tagline'), ident: stringOption(args, 'ident'), date: stringOption(args, 'date'),
       chop: chopThreshold === undefined ? 'none' : chopAll ? 'all' : 'last', chopThreshold,
     });

@@ -6,8 +6,8 @@
  * CCITT images: already fax-like) or greyscale (other PDFs rendered by pdf.js, JPEG, other PNGs). `preparePages` then
  *   - keeps a bilevel page that is already a fax page (1728/2048/2432 pels across) untouched,
  *     only changing its line density when a resolution was asked for or it has none of T.4's;
- *   - fits anything else onto A4/Letter at 204 dpi and the chosen resolution (scale.ts) and
- *     makes it bilevel: thresholded if it came from a bilevel image (crisp), dithered if grey;
+ *   - fits anything else onto A4/Letter at 204 dpi and the chosen resolution (scale.ts), turning
+ *     landscape pages a quarter so they fill the sheet, and makes it bilevel: thresholded if it came from a bilevel image (crisp), dithered if grey;
  *   - chops trailing white space (last page by default, chop.ts) and images the tagline.
  */
 import { decode as decodeJpeg } from 'jpeg-js';
@@ -107,6 +107,8 @@ export interface PrepareOptions extends LoadOptions {
   keepLineDensity?: boolean;
   /** How non-fax images go on the page (scale.ts); default 'page'. */
   fit?: Fit;
+  /** Landscape pages and images: turned to fill the portrait page ('auto', default) or not. */
+  rotate?: 'auto' | 'none';
   /** Greyscale to bilevel: 'auto' (default) dithers grey sources and thresholds bilevel ones. */
   dither?: DitherMode | 'auto';
   /** Tagline format (tagline.ts), e.g. `From %n|%c|Page %p of %t`; none if unset. */
@@ -117,6 +119,13 @@ export interface PrepareOptions extends LoadOptions {
   /** Page chop (chop.ts): which pages, and the least white space worth cutting in inches. */
   chop?: ChopMode;
   chopThreshold?: number;
+}
+
+/** Wider than tall, physically (pixel aspect from the dpi when known). */
+function isLandscape(g: GreyImage): boolean {
+  const xr = g.xDpi > 0 ? g.xDpi : 1;
+  const yr = g.yDpi > 0 ? g.yDpi : xr;
+  return g.width / xr > g.height / yr;
 }
 
 /** Source pages to finished fax pages (see the file header). */
@@ -131,7 +140,9 @@ export function preparePages(sources: SourcePage[], opts: PrepareOptions = {}): 
       pages.push(target ? rescaleLines(src.image, resolutionYDpi(target)) : src.image);
       continue;
     }
-    const grey = src.kind === 'grey' ? src.image : greyFromBilevel(src.image);
+    let grey = src.kind === 'grey' ? src.image : greyFromBilevel(src.image);
+    // A landscape page fits the portrait sheet larger turned a quarter (top to the left edge).
+    if ((opts.fit ?? 'page') === 'page' && opts.rotate !== 'none' && isLandscape(grey)) grey = orientGrey(grey, 8);
     const fitted = fitToPages(grey, { paper: opts.paper, resolution: res ?? 'fine', fit: opts.fit });
     const mode: DitherMode = opts.dither === 'threshold' || opts.dither === 'diffuse' ? opts.dither : src.kind === 'bilevel' ? 'threshold' : 'diffuse';
     for (const g of fitted) pages.push(dither(g, { mode }));

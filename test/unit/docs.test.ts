@@ -151,13 +151,20 @@ describe('prepareDocument', () => {
     const rgba = new Uint8Array(w * h * 4);
     for (let i = 0; i < w * h; i++) { const v = Math.round(((i % w) / (w - 1)) * 255); rgba.set([v, v, v, 255], i * 4); }
     const jpeg = encodeJpeg({ width: w, height: h, data: rgba }, 90).data;
-    const [pj] = await prepareDocument(new Uint8Array(jpeg), { paper: 'a4', resolution: 'standard', chop: 'none' });
+    const [pj] = await prepareDocument(new Uint8Array(jpeg), { paper: 'a4', resolution: 'standard', chop: 'none', rotate: 'none' });
     expect([pj!.width, pj!.height]).toEqual([1728, 1143]);
     // Left (dark) end mostly black, right end white, fits the width: 1728 / (4/3) in lines of 98 lpi.
     const imgLines = Math.round((1728 / 204) * (3 / 4) * 98);
     expect(ink(pj!, 0, 10, 100, imgLines - 10) / (100 * (imgLines - 20))).toBeGreaterThan(0.85);
     expect(ink(pj!, 1650, 10, 1728, imgLines - 10)).toBe(0);
     expect(ink(pj!, 0, imgLines + 2, 1728, 1143)).toBe(0);
+    // By default the landscape photo is turned a quarter to fill the sheet: its dark left edge
+    // goes to the bottom, and it is 1728 wide and 8.47 x 4/3 in tall.
+    const [pr] = await prepareDocument(new Uint8Array(jpeg), { paper: 'a4', resolution: 'standard', chop: 'none' });
+    const tall = Math.round((1728 / 204) * (4 / 3) * 98);
+    expect(ink(pr!, 10, tall - 90, 1718, tall - 10) / (1708 * 80)).toBeGreaterThan(0.85);
+    expect(ink(pr!, 10, 10, 1718, 60)).toBe(0);
+    expect(ink(pr!, 0, tall + 2, 1728, 1143)).toBe(0);
     const src = await loadDocument(new Uint8Array(jpeg));
     expect(src[0]!.kind).toBe('grey');
     await expect(prepareDocument(Uint8Array.from([0xff, 0xd8, 0xff, 0, 1, 2]))).rejects.toThrow(/JPEG/);
