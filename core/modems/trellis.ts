@@ -61,6 +61,7 @@ const PRED_SUBSET = new Uint8Array(32);
 const GRID_HALF = 11;
 const GRID_STEP = 0.5;
 const GRID_N = (2 * GRID_HALF) / GRID_STEP;
+const GRID_SCALE = 1 / GRID_STEP;
 
 const nearestTables = new Map<number, Uint8Array>();
 
@@ -192,8 +193,8 @@ export class V17Viterbi {
    */
   push(re: number, im: number): number {
     const pts = this.pts;
-    let gx = ((re + GRID_HALF) / GRID_STEP) | 0;
-    let gy = ((im + GRID_HALF) / GRID_STEP) | 0;
+    let gx = ((re + GRID_HALF) * GRID_SCALE) | 0;
+    let gy = ((im + GRID_HALF) * GRID_SCALE) | 0;
     if (gx < 0) gx = 0; else if (gx >= GRID_N) gx = GRID_N - 1;
     if (gy < 0) gy = 0; else if (gy >= GRID_N) gy = GRID_N - 1;
     const base = (gy * GRID_N + gx) * 8;
@@ -218,14 +219,18 @@ export class V17Viterbi {
     const o = slot * 8;
     let minM = Infinity;
     let minS = 0;
+    const ps = PRED_STATE;
+    const pu = PRED_SUBSET;
     for (let ns = 0; ns < 8; ns++) {
       const q = ns * 4;
-      let bm = m[PRED_STATE[q]!]! + sd[PRED_SUBSET[q]!]!;
+      let bm = m[ps[q]!]! + sd[pu[q]!]!;
       let bk = q;
-      for (let k = q + 1; k < q + 4; k++) {
-        const v = m[PRED_STATE[k]!]! + sd[PRED_SUBSET[k]!]!;
-        if (v < bm) { bm = v; bk = k; }
-      }
+      const v1 = m[ps[q + 1]!]! + sd[pu[q + 1]!]!;
+      if (v1 < bm) { bm = v1; bk = q + 1; }
+      const v2 = m[ps[q + 2]!]! + sd[pu[q + 2]!]!;
+      if (v2 < bm) { bm = v2; bk = q + 2; }
+      const v3 = m[ps[q + 3]!]! + sd[pu[q + 3]!]!;
+      if (v3 < bm) { bm = v3; bk = q + 3; }
       this.next[ns] = bm;
       this.prevState[o + ns] = PRED_STATE[bk]!;
       this.branchPoint[o + ns] = sp[PRED_SUBSET[bk]!]!;
