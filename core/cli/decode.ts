@@ -12,17 +12,13 @@ import { join, basename } from 'node:path';
 import type { Command } from './command';
 import { parseArgs, stringOption, flagOption, numberOption, UsageError } from './args';
 import type { RawEncoding } from '../formats/raw-audio';
-import { decodeInput, type DecodeInputOptions } from '../decode/input';
-import { formatReport, type DecodeReport } from '../decode/report';
-import type { BilevelImage } from '../t4/image';
+import { decodeInput, type DecodeInputOptions, type DecodedInput } from '../decode/input';
+import { formatReport } from '../decode/report';
 import { encodePng } from '../formats/png';
 import { encodePdf } from '../formats/pdf';
 import { writeTiff } from '../formats/tiff';
 
-export interface DecodedFile {
-  report: DecodeReport;
-  images: BilevelImage[];
-}
+export type DecodedFile = DecodedInput;
 
 const options = {
   out: { value: true, help: 'write report.json, page-N.png, fax.pdf and fax.tif into DIR' },
@@ -74,7 +70,7 @@ export const decodeCommand: Command = {
       if (images.length) {
         writeFileSync(join(out, 'fax.pdf'), await encodePdf(images, { title: report.file }));
         writeFileSync(join(out, 'fax.tif'), writeTiff(images, { compression: 'mmr' }));
-        (report as DecodeReport & { documents?: string[] }).documents = ['fax.pdf', 'fax.tif'];
+        report.documents = ['fax.pdf', 'fax.tif'];
       }
     }
     const json = JSON.stringify(report, null, 2);

@@ -95,6 +95,8 @@ export interface DecodeReport {
     verdict: string;
   };
   warnings: string[];
+  /** Document files written beside the pages (CLI --out): fax.pdf, fax.tif. */
+  documents?: string[];
 }
 
 function toHex(b: Uint8Array): string {
