@@ -390,6 +390,7 @@ export function writeTiff(pages: BilevelImage[], opts: TiffWriteOptions = {}): U
   let nextPtr = w.len; // where the offset of the next IFD goes
   w.u32(0);
   pages.forEach((image, index) => {
+    if (!(image.width >= 1 && image.height >= 1)) throw new Error(`tiff: page ${index + 1} is empty (${image.width}x${image.height})`);
     const rowsPerStrip = Math.max(1, Math.min(image.height, opts.rowsPerStrip ?? image.height));
     const offsets: number[] = [];
     const counts: number[] = [];

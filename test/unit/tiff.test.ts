@@ -79,6 +79,11 @@ describe('tiff write -> read', () => {
     }
   });
 
+  it('refuses to write nothing or an empty page', () => {
+    expect(() => writeTiff([])).toThrow(/^tiff: no pages/);
+    expect(() => writeTiff([createImage(1728, 0)])).toThrow(/^tiff: page 1 is empty/);
+  });
+
   it('a corrupted G3 strip gives bad rows and an error, not an exception', () => {
     const page = testPage(1728, 40, 9);
     const bytes = writeTiff([page], { compression: 'mh', rowsPerStrip: 10 });
