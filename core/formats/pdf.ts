@@ -124,9 +124,15 @@ export interface RasteriseOptions {
   maxPixels?: number;
 }
 
+/** Node's pdf.js. The specifier is a variable so bundlers leave it out of browser builds
+ *  (browsers pass their own, see web/pdf-raster.ts). */
+const NODE_PDFJS = 'pdfjs-dist/legacy/build/pdf.mjs';
 async function defaultPdfjs(): Promise<PdfjsLike> {
-  const m = (await import('pdfjs-dist/legacy/build/pdf.mjs')) as unknown as PdfjsLike;
-  return m;
+  try {
+    return (await import(/* @vite-ignore */ NODE_PDFJS)) as PdfjsLike;
+  } catch (e) {
+    throw new Error(`PDF: pdf.js is not available here (${(e as Error).message}); pass one in the options`);
+  }
 }
 
 /** Render the pages of a PDF to greyscale rasters (white background) at the asked resolution. */
