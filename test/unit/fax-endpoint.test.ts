@@ -57,4 +57,27 @@ describe('fax endpoint (real V.21/HDLC/codec, fake fast modem)', () => {
     expect(receiver.received[0]!.image.yDpi).toBe(196);
     expect(Buffer.compare(Buffer.from(receiver.received[0]!.image.data), Buffer.from(pages[0]!.data))).toBe(0);
   });
+
+  it('garbage audio (noise, NaN, Infinity, clipping) never throws; each role ends with T1', () => {
+    for (const role of ['calling', 'answering'] as const) {
+      const ep = new FaxEndpoint({ role, direction: role === 'calling' ? 'send' : 'receive', pages: [page(1, 20)], modemFactory: fakeModems });
+      ep.start();
+      const rx = new Float32Array(160);
+      const tx = new Float32Array(160);
+      let seed = 7;
+      let n = 0;
+      while (!ep.done && n < 8000 * 60) {
+        for (let i = 0; i < 160; i++) {
+          seed = (seed * 1103515245 + 12345) >>> 0;
+          const k = seed >>> 28;
+          rx[i] = k === 0 ? NaN : k === 1 ? Infinity : k === 2 ? -40 : ((seed >>> 8) / 16777216 - 0.5) * 0.5;
+        }
+        ep.process(rx, tx);
+        for (let i = 0; i < 160; i++) expect(Number.isFinite(tx[i]!)).toBe(true);
+        n += 160;
+      }
+      expect(ep.done).toBe(true);
+      expect(ep.result().status).toBe(T30Err.T1_EXPIRED);
+    }
+  });
 });
