@@ -15,6 +15,17 @@ if (!existsSync(peerDir)) {
   console.error(`ensure-peers: ${peerDir} is missing; the interop tests need ../shared beside the repo`);
   process.exit(1);
 }
+// poppler-utils (pdftoppm) is the independent PDF renderer the PDF tests compare against.
+const has = (cmd) => { try { execFileSync('which', [cmd], { stdio: 'ignore' }); return true; } catch { return false; } };
+if (!has('pdftoppm')) {
+  if (process.getuid && process.getuid() === 0) {
+    console.log('ensure-peers: installing poppler-utils (pdftoppm)');
+    execFileSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null'], { stdio: 'inherit' });
+  } else {
+    console.error('ensure-peers: pdftoppm is missing; install it with: sudo apt-get install poppler-utils');
+    process.exit(1);
+  }
+}
 const haveTiffTools = (() => { try { execFileSync('which', ['tiffcp'], { stdio: 'ignore' }); return true; } catch { return false; } })();
 if (!haveTiffTools || needed.some((b) => !existsSync(resolve(binDir, b)))) {
   mkdirSync(binDir, { recursive: true });
