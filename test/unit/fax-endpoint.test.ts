@@ -66,6 +66,7 @@ describe('fax endpoint (real V.21/HDLC/codec, fake fast modem)', () => {
       const tx = new Float32Array(160);
       let seed = 7;
       let n = 0;
+      let bad = 0;
       while (!ep.done && n < 8000 * 60) {
         for (let i = 0; i < 160; i++) {
           seed = (seed * 1103515245 + 12345) >>> 0;
@@ -73,9 +74,10 @@ describe('fax endpoint (real V.21/HDLC/codec, fake fast modem)', () => {
           rx[i] = k === 0 ? NaN : k === 1 ? Infinity : k === 2 ? -40 : ((seed >>> 8) / 16777216 - 0.5) * 0.5;
         }
         ep.process(rx, tx);
-        for (let i = 0; i < 160; i++) expect(Number.isFinite(tx[i]!)).toBe(true);
+        for (let i = 0; i < 160; i++) if (!Number.isFinite(tx[i]!)) bad++;
         n += 160;
       }
+      expect(bad).toBe(0);
       expect(ep.done).toBe(true);
       expect(ep.result().status).toBe(T30Err.T1_EXPIRED);
     }
