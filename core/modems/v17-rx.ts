@@ -185,6 +185,7 @@ export class V17Receiver implements ModemReceiver {
   private errAcc = 0;
   private errN = 0;
   private mseAvg = 0;
+  private mseHold = 0;
   private badRun = 0;
   // Decoding.
   private readonly vit = new V17Viterbi();
@@ -482,12 +483,15 @@ export class V17Receiver implements ModemReceiver {
     this.energySamples++;
     const dropped = p < this.cutoffPower * 0.56 || (this.stage !== Stage.Search && p < this.powRef * 0.14);
     if (dropped) {
+      // The symbols being decided now are still the signal's (the filter runs behind): keep the
+      // quality figure from here, not from the silence decoded after the end.
+      if (this.lowCount === 0) this.mseHold = this.mseAvg;
       if (++this.lowCount >= 48) {
         this.lowCount = 0;
         this.energyOn = false;
         // Let the look-ahead backlog through first: the last symbols are still in it.
         while (this.stage !== Stage.Search && this.tau + RX_HALF + 1 <= this.n) this.halfSymbol();
-        if (this.stage !== Stage.Search) this.toSearch();
+        if (this.stage !== Stage.Search) { this.toSearch(); this.mseAvg = this.mseHold; }
         this.floorPower = p;
         if (this.carrierReported) { this.carrierReported = false; this.status('carrier-down'); }
         this.failReported = false;
