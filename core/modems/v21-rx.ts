@@ -26,6 +26,7 @@ export interface V21RxOptions {
 
 const N = Math.round(SAMPLE_RATE / V21_BAUD); // 27: correlation window, one bit
 const TABLE = COS_TABLE.length - 1; // 1024 entries per cycle
+const ZEROS = new Float32Array(1024); // lost audio is fed as silence
 
 export class V21Receiver implements ModemReceiver {
   // Oscillator phases as table indices scaled by 2^20 for exact integer stepping.
@@ -158,11 +159,10 @@ export class V21Receiver implements ModemReceiver {
 
   /** Lost audio: treated as silence of `n` samples (the carrier drops if it was up). */
   fillin(n: number): void {
-    const zeros = new Float32Array(Math.min(n, 1024));
     let left = n;
     while (left > 0) {
-      const k = Math.min(left, zeros.length);
-      this.rx(zeros, 0, k);
+      const k = Math.min(left, ZEROS.length);
+      this.rx(ZEROS, 0, k);
       left -= k;
     }
   }

@@ -133,7 +133,7 @@ export function describeFrame(bytes: Uint8Array): FrameDescription {
   const fif = f.fif;
   switch (name) {
     case 'DIS': case 'DTC': case 'DCS':
-      fields.push(...describeDisFif(fif, name));
+      fields.push('Table 2/T.30 translation:', ...describeDisFif(fif, name).map((l) => '  ' + l));
       break;
     case 'CSI': case 'TSI': case 'CIG':
       fields.push(`Identification number: ${decodeIdent(fif)}`);
