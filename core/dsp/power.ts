@@ -63,7 +63,11 @@ export class CarrierDetector {
    * else 0 (persistence counted in samples, like step()).
    */
   check(n: number): number {
-    const p = this.meter.power;
+    return this.checkPower(this.meter.power, n);
+  }
+
+  /** check() with a power measured by the caller (mean square, full scale = 1). */
+  checkPower(p: number, n: number): number {
     if (!this.on) {
       if (p > this.onMs) {
         if ((this.count += n) >= this.persist) { this.on = true; this.count = 0; return 1; }

@@ -69,6 +69,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
   private readonly onStatus: StatusHandler;
 
   private mixC = 1;
+  private inPower = 0;
   private mixS = 0;
   private readonly rotC: number;
   private readonly rotS: number;
@@ -180,6 +181,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
     this.level.restart();
     this.timing.restart();
     this.cd.restart();
+    this.inPower = 0;
     this.due = this.halfPeriod;
     this.parity = 0;
     this.samples = 0;
@@ -261,30 +263,39 @@ export abstract class QamReceiverBase implements ModemReceiver {
     const rc = this.rotC;
     const rs = this.rotS;
     const interp = this.interp;
+    const cd = this.cd;
+    let due = this.due;
+    let pw = this.inPower;
     for (let i = offset; i < end; i++) {
       let x = samples[i]!;
       // bad input (NaN, infinities, overload) must not poison the filters
       if (!(x > -4 && x < 4)) x = x > 0 ? 4 : x < 0 ? -4 : 0;
-      // carrier detector: feed every sample, look at its state every 8th
-      this.cd.feed(x);
+      // input power for the carrier detector (time constant 40 samples), checked every 8th
+      pw += (x * x - pw) * 0.025;
       if ((++this.samples & 7) === 0 && !this.filling) {
-        const ev = this.cd.check(8);
-        if (ev > 0 && !this.carrierReported) {
-          this.carrierReported = true;
-          this.onStatus({ kind: 'carrier-up', sample: this.samples });
-        } else if (ev < 0) this.carrierLost();
+        const ev = cd.checkPower(pw, 8);
+        if (ev !== 0) {
+          if (ev > 0 && !this.carrierReported) {
+            this.carrierReported = true;
+            this.onStatus({ kind: 'carrier-up', sample: this.samples });
+          } else if (ev < 0) this.carrierLost();
+        }
       }
       // mix down by the nominal carrier: a unit phasor rotated one step per sample
       interp.push(x * mc, -x * ms);
       const t = mc * rc - ms * rs;
       ms = ms * rc + mc * rs;
       mc = t;
-      if ((this.due -= 1) <= 0) {
-        interp.read(-this.due);
-        this.due += this.halfPeriod;
+      if ((due -= 1) <= 0) {
+        interp.read(-due);
+        due += this.halfPeriod;
+        this.due = due;
         this.halfSample(interp.outRe * this.feGain, interp.outIm * this.feGain);
+        due = this.due; // the timing loop may have moved it
       }
     }
+    this.due = due;
+    this.inPower = pw;
     this.mixC = mc;
     this.mixS = ms;
   }
@@ -446,7 +457,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
     const zi = ei * c - er * s;
     this.cRe[this.cPos] = zr;
     this.cIm[this.cPos] = zi;
-    this.cPos = (this.cPos + 1) % CONST_POINTS;
+    this.cPos = (this.cPos + 1) & (CONST_POINTS - 1);
     if (this.cCount < CONST_POINTS) this.cCount++;
 
     const code = this.decide(zr, zi);
