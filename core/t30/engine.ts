@@ -1035,6 +1035,12 @@ export class T30Engine {
 
   private onT4(): void {
     if (!this.lastCommand) return;
+    // Flags are arriving: the response is on its way, give it time to end (spandsp's "T4 flagged").
+    if (this.v21Up && !this.t4Extended) {
+      this.t4Extended = true;
+      this.t4.start(this.now, ms(3000));
+      return;
+    }
     if (this.state === State.R) {
       // DIS repeats until T1 runs out.
       return this.repeatCommand();
