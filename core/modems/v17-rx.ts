@@ -383,20 +383,17 @@ export class V17Receiver implements ModemReceiver {
     let outs = 0;
     while (outs < REFINE_OUTS && this.tau + outs * HALF_T + RX_HALF + 1 <= n) outs++;
     if (lo < n - LOOKAHEAD) lo = n - LOOKAHEAD;
-    let best = hi;
-    let bestG = corr;
     let bestCost = Infinity;
-    const tryAt = (cand: number, gains: number): void => {
+    this.stepAt = hi;
+    this.stepGain = corr;
+    for (let cand = lo; cand <= hi; cand++) {
       this.stepParts(cand, outs);
-      for (let k = -gains; k <= gains; k++) {
+      for (let k = -4; k <= 4; k++) {
         const g = corr * Math.pow(10, (k * 0.5) / 20);
         const cost = this.stepCost(g);
-        if (cost < bestCost) { bestCost = cost; best = cand; bestG = g; }
+        if (cost < bestCost) { bestCost = cost; this.stepAt = cand; this.stepGain = g; }
       }
-    };
-    for (let cand = lo; cand <= hi; cand++) tryAt(cand, 4);
-    this.stepAt = best;
-    this.stepGain = bestG;
+    }
   }
 
   /** Equalizer outputs of the coming symbols split into the parts before / from `cand` (derotated). */
