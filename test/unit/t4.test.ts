@@ -132,6 +132,35 @@ describe('t4 round trip', () => {
     expect(() => encodeImage(createImage(8, 1), { coding: 'mr', k: 0 })).toThrow(/k/);
   });
 
+  it('property: 400 random images, widths 1..3000, random options, round trip exactly', () => {
+    let seed = 77;
+    const rnd = (n: number): number => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return (seed >>> 8) % n; };
+    for (let t = 0; t < 400; t++) {
+      const width = 1 + rnd(3000);
+      const height = 1 + rnd(12);
+      const img = createImage(width, height, 204, [98, 196, 300, 391][rnd(4)]);
+      const stride = strideOf(width);
+      const density = rnd(4);
+      for (let y = 0; y < height; y++) {
+        for (let i = 0; i < stride; i++) {
+          img.data[y * stride + i] = density === 0 ? 0 : density === 1 ? 0xff : density === 2 ? rnd(256) : (rnd(8) === 0 ? rnd(256) : 0);
+        }
+        if (width & 7) img.data[y * stride + stride - 1] &= (0xff << (8 - (width & 7))) & 0xff;
+      }
+      const coding = codings[rnd(3)];
+      const eol = rnd(4) !== 0;
+      const opts = {
+        coding, eol, k: 1 + rnd(8), fillOrder: (1 + rnd(2)) as 1 | 2, byteAlign: rnd(2) === 0,
+        eolAlign: rnd(2) === 0, minBitsPerRow: rnd(3) * 200, rtc: rnd(3) !== 0,
+      };
+      const bytes = encodeImage(img, opts);
+      const r = decodeImage(bytes, { width, coding, fillOrder: opts.fillOrder, eol, byteAlign: opts.byteAlign, rows: rnd(2) ? height : undefined });
+      const what = `#${t} ${JSON.stringify(opts)} ${width}x${height}`;
+      expect([r.rows, r.badRows], what).toEqual([height, 0]);
+      expect(diffRows(img, r.image), what).toBe(0);
+    }
+  });
+
   it('minBitsPerRow pads every T.4 row and eolAlign ends every EOL on a byte boundary', () => {
     const img = createImage(1728, 20); // all white: each row is tiny without padding
     const plain = encodeImage(img, { coding: 'mh', rtc: false });
