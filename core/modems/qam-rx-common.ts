@@ -505,6 +505,11 @@ export abstract class QamReceiverBase implements ModemReceiver {
       if (this.trainIdx === cfg.dataStart) this.endTraining();
       return;
     }
+    // a burst that ends into continuous noise: the decisions stop fitting (MSE near 1)
+    if (this.mseAvg > 0.6 && !this.filling) {
+      this.carrierLost();
+      return;
+    }
     this.onDataSymbol(code);
   }
 
