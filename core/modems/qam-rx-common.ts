@@ -478,7 +478,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
     }
     const xr = wr - zr, xi = wi - zi;
     const err2 = xr * xr + xi * xi;
-    this.mseAvg += (err2 / cfg.meanPower - this.mseAvg) * (training ? 0.05 : 0.01);
+    if (!this.filling && this.hold === 0) this.mseAvg += (err2 / cfg.meanPower - this.mseAvg) * (training ? 0.05 : 0.01);
     if (!this.filling && this.hold === 0) {
       // equalizer error rotated back into the equalizer's frame
       // data mode adapts on every other symbol (half the cost, twice the step: same tracking)
