@@ -37,7 +37,15 @@ export interface Site {
 export async function startSite(): Promise<Site> {
   const outDir = mkdtempSync(join(tmpdir(), 'webfax-e2e-'));
   const configFile = resolve(repoRoot, 'vite.config.ts');
-  await build({ configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  // vitest sets NODE_ENV=test, which would make Vite build a development bundle
+  // (import.meta.env.DEV true): build what users get.
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile, mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = env;
+  }
   const port = await freePort();
   const server: PreviewServer = await preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { port, strictPort: true, host: '127.0.0.1', open: false } });
   const origin = `http://127.0.0.1:${port}`;

@@ -56,4 +56,26 @@ describe('the webfax page', () => {
     expect(w.foreign()).toEqual([]);
     await context.close();
   });
+
+  it('works offline after one visit (service worker)', async () => {
+    const context = await site.browser.newContext();
+    const w = await openPage(site, context);
+    const { page } = w;
+    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    // Once the service worker controls the page, a reload stores every file the page uses.
+    await page.reload();
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+    await page.click('#tab-decode');
+    await page.waitForSelector('#view-decode h2');
+    await context.setOffline(true);
+    await page.reload();
+    await page.waitForSelector('#view-decode h2', { timeout: 10_000 });
+    expect(await page.locator('[role=tab] strong').allInnerTexts()).toEqual(['Send & receive', 'Loopback between tabs', 'Decode a recording']);
+    // The engine worker starts offline too: ask it what it can do.
+    await page.click('#tab-send');
+    await page.waitForSelector('#view-send h2');
+    await context.setOffline(false);
+    expect(w.consoleErrors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
+    await context.close();
+  });
 });
