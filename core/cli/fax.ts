@@ -57,6 +57,7 @@ const receiveOptions: Record<string, OptionSpec> = {
   accept: { value: true, help: 'accept only callers whose TSI matches one of these (comma-separated; /re/ for a regexp)' },
   'copy-quality': { value: false, help: 'copy-quality checking of non-ECM pages (default on)' },
   compression: { value: true, help: 'storage coding of received pages: mmr (default), mr, mh' },
+  rnr: { value: true, help: 'test aid: answer the first N ECM partial pages with RNR (receiver not ready)' },
   ...common,
 };
 
@@ -382,6 +383,7 @@ export const receiveCommand: Command = {
       role: roleOf(args, 'answering'), direction: 'receive',
       ...commonEndpointOptions(args, null),
       acceptIdents: parseAccept(stringOption(args, 'accept')),
+      rnrCount: numberOption(args, 'rnr', 0),
       copyQuality: flagOption(args, 'copy-quality', true) ? {} : false,
       onPage: (p) => store.add(p),
       log: verbose ? (l) => process.stderr.write(l + '\n') : undefined,

@@ -44,6 +44,8 @@ export interface EndpointOptions {
   copyQuality?: QualityOptions | false;
   /** QualifyTSI-style acceptance list. */
   acceptIdents?: (string | RegExp)[];
+  /** Test aid: answer the first N ECM PPS/RR with RNR. */
+  rnrCount?: number;
   /** Where fast modems come from (default: the modem registry). */
   modemFactory?: ModemFactory;
   /** Transmit level, dBm0 (default -14). */
@@ -94,6 +96,7 @@ export class FaxEndpoint {
       source: opts.direction === 'send' ? source : undefined,
       sink: opts.direction === 'receive' ? sink : undefined,
       acceptIdents: opts.acceptIdents,
+      rnrCount: opts.rnrCount,
       copyQualityCheck: opts.copyQuality !== false,
       log: opts.log,
       onPageEvent: opts.onPageEvent,

@@ -100,6 +100,8 @@ export interface EngineOptions {
   copyQualityCheck?: boolean;
   /** Sender: how many RTNs for one page before giving up. */
   maxRtn?: number;
+  /** Receiver, ECM: answer the first N PPS/RR with RNR (receiver not ready; a test aid). */
+  rnrCount?: number;
   /** Log of frames and state changes. */
   log?: (line: string) => void;
   /** Page and phase events as they happen. */
@@ -216,6 +218,8 @@ export class T30Engine {
   private lastVerdict: Verdict | null = null;
   private rxPageData: Uint8Array | null = null;
   private readonly ecmRx = new EcmRxBlock();
+  private rnrLeft = 0;
+  private heldPps: Uint8Array | null = null;
   private ecmRxBlockNo = 0;
   private ecmPageParts: Uint8Array[] = [];
   private sawBadFrame = false;
@@ -236,6 +240,7 @@ export class T30Engine {
     this.opts = opts;
     this.ident = opts.ident ?? '';
     this.copyQuality = opts.copyQualityCheck ?? true;
+    this.rnrLeft = opts.rnrCount ?? 0;
     this.sending = opts.direction === 'send';
     if (this.sending && !opts.source) throw new Error('a sending endpoint needs a page source');
     if (!this.sending && !opts.sink) throw new Error('a receiving endpoint needs a page sink');
@@ -566,7 +571,10 @@ export class T30Engine {
           return this.expectEcmBlock();
         });
       }
-      case 'RR': return this.repeatResponse();
+      case 'RR':
+        // We said RNR: answer the PPS we held back now (or RNR again while still not ready).
+        if (this.heldPps) { const held = this.heldPps; this.heldPps = null; return this.onPps(held); }
+        return this.repeatResponse();
       case 'CRP': return this.repeatResponse();
       case 'DCS': return this.onDcs(fif);
       case 'DCN': return this.fail(T30Err.RX_DCNFAX, false);
@@ -908,6 +916,12 @@ export class T30Engine {
   private onPps(fif: Uint8Array): void {
     this.t2.stop();
     if (fif.length < 4) return this.fail(T30Err.RX_ECMPHD, true);
+    if (this.rnrLeft > 0) {
+      // Receiver not ready (a test aid, like spandsp's receiver_not_ready_count): RNR, then RR polls.
+      this.rnrLeft--;
+      this.heldPps = fif.slice();
+      return this.respond([this.simple('RNR')], () => this.waitForCommand(State.F_POST_DOC_ECM));
+    }
     const fcf2 = fif[0]! & 0xfe;
     const page = fif[1]!;
     const block = fif[2]!;

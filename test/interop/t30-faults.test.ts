@@ -73,6 +73,13 @@ describe.concurrent('T.30 procedures against faxpeer', () => {
     expect(r.cmp?.identical).toBe(true);
   });
 
+  it('RNR: webfax (receiving, ECM) is not ready twice; faxpeer polls with RR and completes', async () => {
+    const r = await webfaxReceives(DOC1, { modem: 'v29', ecm: true, extra: ['--rnr', '2'] });
+    expect(r.us.status_text).toBe('OK');
+    expect(r.peer?.ok).toBe(true);
+    expect(r.cmp?.identical).toBe(true);
+  });
+
   it('receiver goes silent mid-page: webfax ends TX_PHDDEAD after three MPS tries', async () => {
     const r = await webfaxSends(DOC1, { modem: 'v29', ecm: false, peerWrap: wrap('--silence-after 14') });
     expect(r.us.status).toBe(21);

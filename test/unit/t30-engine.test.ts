@@ -181,6 +181,14 @@ describe('T.30 engine: ECM error correction', () => {
     expect(r.sender.ecmRetries).toBeGreaterThan(0);
   });
 
+  it('RNR: the receiver is not ready twice, the sender polls with RR, then gets MCF', () => {
+    const r = fakeCall({ sizes: [3000], senderCaps: { ecm: true }, receiverOpts: { rnrCount: 2 } });
+    expect(r.sender.status, r.senderLog.join('\n')).toBe(T30Err.OK);
+    expect(r.receiverLog.filter((l) => l.includes('tx RNR')).length).toBe(2);
+    expect(r.senderLog.filter((l) => l.includes('tx RR')).length).toBe(2);
+    expect(r.sink.pages[0]!.subarray(0, 3000)).toEqual(r.source.pages[0]);
+  });
+
   it('after four PPRs the sender sends CTC, steps down, and finishes the block', () => {
     let lost = 0;
     const r = fakeCall({
