@@ -271,7 +271,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
       // bad input (NaN, infinities, overload) must not poison the filters
       if (!(x > -4 && x < 4)) x = x > 0 ? 4 : x < 0 ? -4 : 0;
       // input power for the carrier detector (time constant 40 samples), checked every 8th
-      pw += (x * x - pw) * 0.025;
+      if (!this.filling) pw += (x * x - pw) * 0.025;
       if ((++this.samples & 7) === 0 && !this.filling) {
         const ev = cd.checkPower(pw, 8);
         if (ev !== 0) {
@@ -441,8 +441,9 @@ export abstract class QamReceiverBase implements ModemReceiver {
   private eqSymbol(p: number): void {
     const cfg = this.cfg;
     // signal loss: symbol power 10 dB under the trained level for 24 symbols
-    if (!this.filling) this.symPower += (p - this.symPower) * 0.1;
-    if (!this.filling && this.symPower < 0.1 * this.trainedPower) {
+    const watching = !this.filling && this.hold === 0;
+    if (watching) this.symPower += (p - this.symPower) * 0.1;
+    if (watching && this.symPower < 0.1 * this.trainedPower) {
       if (++this.lowPowerCount > 24) {
         this.carrierLost();
         return;
@@ -506,7 +507,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
       return;
     }
     // a burst that ends into continuous noise: the decisions stop fitting (MSE near 1)
-    if (this.mseAvg > 0.6 && !this.filling) {
+    if (this.mseAvg > 0.6 && watching) {
       this.carrierLost();
       return;
     }
