@@ -32,6 +32,10 @@ const SEEDS = Number(arg('seeds', '3'));
 const OUT = resolve(root, arg('out', 'docs/ber.md'));
 
 const CASES: Array<{ modem: ModemName; peer: string; rate: number; snrs: number[] }> = [
+  { modem: 'v17', peer: 'v17', rate: 14400, snrs: range(16, 26) },
+  { modem: 'v17', peer: 'v17', rate: 12000, snrs: range(13, 23) },
+  { modem: 'v17', peer: 'v17', rate: 9600, snrs: range(10, 20) },
+  { modem: 'v17', peer: 'v17', rate: 7200, snrs: range(8, 18) },
   { modem: 'v29', peer: 'v29', rate: 9600, snrs: range(14, 24) },
   { modem: 'v29', peer: 'v29', rate: 7200, snrs: range(10, 20) },
   { modem: 'v27ter', peer: 'v27', rate: 4800, snrs: range(8, 18) },
@@ -89,7 +93,7 @@ function main(): void {
     lines.push('train on noise; "gated": noise only while the signal is on (spandsp needs this, peer README gotcha 10).');
     lines.push('"no train": no run trained; "(k/n)": k of n runs trained, BER over those. Missing bits count as errors.', '');
     for (const c of CASES) {
-      lines.push(`## ${c.modem === 'v29' ? 'V.29' : 'V.27ter'} ${c.rate} bit/s`, '');
+      lines.push(`## ${c.modem === 'v29' ? 'V.29' : c.modem === 'v17' ? 'V.17' : 'V.27ter'} ${c.rate} bit/s`, '');
       lines.push(`| receiver | noise | ${c.snrs.map((s) => `${s} dB`).join(' | ')} |`);
       lines.push(`|---|---|${c.snrs.map(() => '---').join('|')}|`);
       const rows: Array<[string, string, (snr: number, seed: number) => { trained: boolean; errors: number; bits: number }]> = [
