@@ -190,7 +190,16 @@ export class ReportBuilder {
       if (f.name === 'DCS') { modem = f.values.modem as string; bitRate = f.values.bitRate as number; ecm = f.values.ecm as boolean; }
     }
     // Pages in time order, numbered 1..n, images kept in step.
-    const order = this.pages.map((_, i) => i).sort((a, b) => this.pages[a]!.t - this.pages[b]!.t);
+    // A page decoded again from the other channel's echo (same rows, within 1.5 s) is dropped.
+    const dup = new Set<number>();
+    this.pages.forEach((p, i) => {
+      this.pages.forEach((q, j) => {
+        if (j !== i && !dup.has(j) && q.channel !== p.channel && q.channel >= 0 && p.channel >= 0 && q.rows === p.rows &&
+          Math.abs(q.t - p.t) < 1.5 && (q.t < p.t || (q.t === p.t && j < i)) && q.badRows <= p.badRows) dup.add(i);
+      });
+    });
+    if (dup.size) this.warnings.push(`${dup.size} page(s) heard again as echo on the other channel, not listed`);
+    const order = this.pages.map((_, i) => i).filter((i) => !dup.has(i)).sort((a, b) => this.pages[a]!.t - this.pages[b]!.t);
     const pages = order.map((i, k) => ({ ...this.pages[i]!, number: k + 1 }));
     const images = order.map((i) => this.images[i]!);
     this.pages.splice(0, this.pages.length, ...pages);
