@@ -188,7 +188,8 @@ function bool(d: PDFDict, key: string, fallback: boolean): boolean {
 }
 
 /** `q a 0 0 d e f cm /Name Do Q`, the content of a page that only paints one image. */
-const PAINT_ONE_IMAGE = /^\s*q\s+([\d.]+)\s+0\s+0\s+([\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+cm\s+\/([^\s/]+)\s+Do\s+Q\s*$/;
+// `q a 0 0 d e f cm /Name Do Q`; the zeros may be written as 0.0000 (tiff2pdf does).
+const PAINT_ONE_IMAGE = /^\s*q\s+([\d.]+)\s+-?0(?:\.0*)?\s+-?0(?:\.0*)?\s+([\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+cm\s+\/([^\s/]+)\s+Do\s+Q\s*$/;
 
 function contentText(doc: PDFDocument, stream: PDFStream | PDFArray | undefined): string | undefined {
   const parts = stream instanceof PDFArray ? stream.asArray().map((r) => doc.context.lookup(r)) : [stream];
@@ -245,14 +246,17 @@ export async function extractFaxPages(bytes: Uint8Array): Promise<BilevelImage[]
       const k = num(p, 'K', 0);
       const width = num(p, 'Columns', 1728);
       const height = num(dict, 'Height', num(p, 'Rows', 0));
-      if (num(dict, 'Width', width) !== width || height < 1 || bool(p, 'EncodedByteAlign', false)) return undefined;
+      if (num(dict, 'Width', width) !== width || height < 1) return undefined;
+      // PDF's defaults: rows without EOLs (EndOfLine false), not byte-aligned.
+      const eol = bool(p, 'EndOfLine', false);
+      const byteAlign = bool(p, 'EncodedByteAlign', false);
       // Visible black = coded black, unless BlackIs1 or a [1 0] Decode array flips it (once each).
       const decodeArr = dict.lookup(PDFName.of('Decode'));
       const flipDecode = decodeArr instanceof PDFArray && decodeArr.size() === 2 && (decodeArr.lookup(0) as PDFNumber).asNumber?.() === 1;
       const invert = bool(p, 'BlackIs1', false) !== flipDecode;
       const xDpi = Math.round((width * 72) / pw);
       const yDpi = Math.round((height * 72) / ph);
-      const res = decodeImage(img.contents, { width, coding: k < 0 ? 'mmr' : k === 0 ? 'mh' : 'mr', fillOrder: 1, rows: height, xDpi, yDpi });
+      const res = decodeImage(img.contents, { width, coding: k < 0 ? 'mmr' : k === 0 ? 'mh' : 'mr', fillOrder: 1, rows: height, xDpi, yDpi, eol: k < 0 ? undefined : eol, byteAlign });
       if (res.badRows > 0 || res.image.height !== height) return undefined;
       if (invert) {
         const data = res.image.data;

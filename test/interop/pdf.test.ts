@@ -68,4 +68,21 @@ describe('PDF in', () => {
   it('fails cleanly on something that is not a PDF', async () => {
     await expect(rasterisePdf(new TextEncoder().encode('%PDF-1.4 garbage'))).rejects.toThrow(/PDF/);
   });
+
+  it('reads the CCITT pages of a PDF made by libtiff tiff2pdf bit for bit (0.0000 matrix entries, K -1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webfax-pdf-'));
+    try {
+      const tif = fixture('pages', 'chart_std_1p_g3-1d.tif');
+      execFileSync('tiff2pdf', ['-o', join(dir, 'doc.pdf'), tif]);
+      const pages = await extractFaxPages(new Uint8Array(readFileSync(join(dir, 'doc.pdf'))));
+      expect(pages?.length).toBe(1);
+      // Oracle: poppler's render of the same PDF at the page's own resolution.
+      execFileSync('pdftoppm', ['-rx', '204', '-ry', '98', '-mono', '-singlefile', join(dir, 'doc.pdf'), join(dir, 'p')]);
+      const ref = pageFromPbm(new Uint8Array(readFileSync(join(dir, 'p.pbm'))), 204, 98);
+      expect([pages![0]!.width, pages![0]!.height, pages![0]!.yDpi]).toEqual([1728, 1143, 98]);
+      expect(pixelDiff(pages![0]!, ref)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
