@@ -313,6 +313,13 @@ async function runWithPeer(ep: FaxEndpoint, command: string, args: ParsedArgs, r
   return { samples, peerExit: exitCode, peerEofAt: eofAt };
 }
 
+type FrameLine = { dir: 'tx' | 'rx'; name: string; hex: string; t: number };
+
+/** A frame log for the summary: every control frame, both directions, with its time. */
+function frameLog(into: FrameLine[]): EndpointOptions['onFrame'] {
+  return (f) => into.push({ dir: f.dir, name: f.name, hex: f.hex, t: f.sample / 8000 });
+}
+
 function commonEndpointOptions(args: ParsedArgs, logLines: string[] | null): Partial<EndpointOptions> {
   const fs = args.options.has('ecm-frame-size') ? numberOption(args, 'ecm-frame-size', 256) : 256;
   if (fs !== 64 && fs !== 256) throw new UsageError('--ecm-frame-size must be 64 or 256');
@@ -355,14 +362,15 @@ export const sendCommand: Command = {
     if (!peer) throw new UsageError('--peer "COMMAND" is required');
     const verbose = flagOption(args, 'log');
     const pages = await loadPages(doc, args, stringOption(args, 'ident'));
+    const frames: FrameLine[] = [];
     const ep = new FaxEndpoint({
-      role: roleOf(args, 'calling'), direction: 'send', pages,
+      role: roleOf(args, 'calling'), direction: 'send', pages, onFrame: frameLog(frames),
       ...commonEndpointOptions(args, null),
       log: verbose ? (l) => process.stderr.write(l + '\n') : undefined,
     });
     const rec = stringOption(args, 'wav') ? new Recorder() : null;
     const run = await runWithPeer(ep, peer, args, rec);
-    return finish(ep.result(), args, { document: doc, pages_in_document: pages.length, audio_s: run.samples / 8000, peer_exit: run.peerExit }, rec);
+    return finish(ep.result(), args, { document: doc, pages_in_document: pages.length, audio_s: run.samples / 8000, peer_exit: run.peerExit, frames }, rec);
   },
 };
 
@@ -379,8 +387,9 @@ export const receiveCommand: Command = {
     if (!dir) throw new UsageError('--out DIR is required');
     const store = new PageStore(dir, storageCompression(args));
     const verbose = flagOption(args, 'log');
+    const frames: FrameLine[] = [];
     const ep = new FaxEndpoint({
-      role: roleOf(args, 'answering'), direction: 'receive',
+      role: roleOf(args, 'answering'), direction: 'receive', onFrame: frameLog(frames),
       ...commonEndpointOptions(args, null),
       acceptIdents: parseAccept(stringOption(args, 'accept')),
       rnrCount: numberOption(args, 'rnr', 0),
@@ -390,7 +399,7 @@ export const receiveCommand: Command = {
     });
     const rec = stringOption(args, 'wav') ? new Recorder() : null;
     const run = await runWithPeer(ep, peer, args, rec);
-    return finish(ep.result(), args, { file: store.pages.length ? store.file : null, audio_s: run.samples / 8000, peer_exit: run.peerExit }, rec);
+    return finish(ep.result(), args, { file: store.pages.length ? store.file : null, audio_s: run.samples / 8000, peer_exit: run.peerExit, frames }, rec);
   },
 };
 

@@ -5,7 +5,7 @@
  * time when the engine asks for it; receiving, it decodes each page the moment it is complete,
  * judges copy quality (non-ECM) and hands the page out through `onPage` before it is confirmed.
  */
-import { T30Engine, type PageSink, type PageSource, type LineFormat, type Verdict } from '../t30/engine';
+import { T30Engine, type EngineOptions, type PageSink, type PageSource, type LineFormat, type Verdict } from '../t30/engine';
 import { defaultCaps, type FaxCaps, type ModemFamily, type YRes } from '../t30/negotiate';
 import type { CallResult, PageEvent } from '../t30/results';
 import { FaxFrontEnd, type ModemFactory } from './frontend';
@@ -53,6 +53,7 @@ export interface EndpointOptions {
   /** Each received page, as soon as it is complete (before it is confirmed). */
   onPage?: (p: ReceivedPage) => void;
   onPageEvent?: (e: PageEvent) => void;
+  onFrame?: EngineOptions['onFrame'];
   onPhaseE?: (r: CallResult) => void;
   log?: (line: string) => void;
 }
@@ -100,6 +101,7 @@ export class FaxEndpoint {
       copyQualityCheck: opts.copyQuality !== false,
       log: opts.log,
       onPageEvent: opts.onPageEvent,
+      onFrame: opts.onFrame,
       onPhaseE: opts.onPhaseE,
     });
     this.frontEnd.connect((ev) => this.engine.event(ev));

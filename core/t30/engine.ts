@@ -104,6 +104,8 @@ export interface EngineOptions {
   rnrCount?: number;
   /** Log of frames and state changes. */
   log?: (line: string) => void;
+  /** Every control frame sent or received with a good FCS (not ECM image frames). */
+  onFrame?: (f: { dir: 'tx' | 'rx'; name: string; hex: string; sample: number }) => void;
   /** Page and phase events as they happen. */
   onPageEvent?: (e: PageEvent) => void;
   onPhaseE?: (r: CallResult) => void;
@@ -384,6 +386,7 @@ export class T30Engine {
       return;
     }
     if (this.opts.log) this.log(`rx ${fcfName(fcf)}${final ? '' : ' (non-final)'} ${hex(frame.subarray(3))}`);
+    this.opts.onFrame?.({ dir: 'rx', name: fcfName(fcf), hex: hex(frame), sample: this.now });
     // Information frames that may precede the final one.
     const name = fcfName(fcf);
     if (name === 'CSI' || name === 'TSI' || name === 'CIG') {
@@ -1172,6 +1175,9 @@ export class T30Engine {
   private transmit(step: TxStep, then: () => void): void {
     this.transmitting = true;
     this.afterTx = then;
+    if (step.kind === 'v21' && this.opts.onFrame) {
+      for (const f of step.frames) this.opts.onFrame({ dir: 'tx', name: fcfName(f[2]!), hex: hex(f), sample: this.now });
+    }
     if (this.opts.log) {
       if (step.kind === 'v21') for (const f of step.frames) this.log(`tx ${fcfName(f[2]!)} ${hex(f.subarray(3))}`);
       else this.log(`tx ${step.kind}${'modem' in step ? ` ${modemName(step.modem)} ${step.modem.rate}` : ''}`);

@@ -73,9 +73,32 @@ describe.concurrent('T.30 procedures against faxpeer', () => {
     expect(r.cmp?.identical).toBe(true);
   });
 
+  it('CTC: after four PPRs webfax (sending) steps down with CTC, faxpeer answers CTR, page identical', async () => {
+    const r = await webfaxSends(DOC1, { modem: 'v29', ecm: true, extra: ['--spoil-page', '6'] });
+    expect(r.us.status_text).toBe('OK');
+    const names = (r.us.frames as { dir: string; name: string }[]).map((f) => `${f.dir}:${f.name}`);
+    expect(names).toContain('tx:CTC');
+    expect(names).toContain('rx:CTR');
+    expect(r.us.bit_rate).toBe(7200);
+    expect(r.cmp?.identical).toBe(true);
+  });
+
+  it('CTC: faxpeer (sending) sends CTC after four PPRs from webfax, webfax answers CTR, page identical', async () => {
+    const r = await webfaxReceives(DOC1, { modem: 'v29', ecm: true, extra: ['--spoil-page', '6'] });
+    expect(r.us.status_text).toBe('OK');
+    const names = (r.us.frames as { dir: string; name: string }[]).map((f) => `${f.dir}:${f.name}`);
+    expect(names.filter((n) => n === 'tx:PPR').length).toBe(4);
+    expect(names).toContain('rx:CTC');
+    expect(names).toContain('tx:CTR');
+    expect(r.cmp?.identical).toBe(true);
+  });
+
   it('RNR: webfax (receiving, ECM) is not ready twice; faxpeer polls with RR and completes', async () => {
     const r = await webfaxReceives(DOC1, { modem: 'v29', ecm: true, extra: ['--rnr', '2'] });
     expect(r.us.status_text).toBe('OK');
+    const names = (r.us.frames as { dir: string; name: string }[]).map((f) => `${f.dir}:${f.name}`);
+    expect(names.filter((n) => n === 'tx:RNR').length).toBe(2);
+    expect(names.filter((n) => n === 'rx:RR').length).toBe(2);
     expect(r.peer?.ok).toBe(true);
     expect(r.cmp?.identical).toBe(true);
   });
