@@ -65,6 +65,12 @@ export class LevelStepCompensator {
     this.pwCount = 0;
   }
 
+  /** Drop the recent power history and any step in progress (after lost audio). */
+  forget(): void {
+    this.pwCount = 0;
+    this.pending = false;
+  }
+
   disable(): void {
     this.enabled = false;
     this.pending = false;
@@ -90,6 +96,8 @@ export class LevelStepCompensator {
   }
 
   private symbolPower(p: number): void {
+    // next to nothing: a dropout (lost packet), not a level; leave it out
+    if (p < 0.01 * this.ref) return;
     const k = this.pwPos;
     this.pw[k] = p;
     this.pwHalf[k] = this.half;

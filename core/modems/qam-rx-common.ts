@@ -245,6 +245,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
   fillin(n: number): void {
     // no adaptation until the zeros have left the matched filter and the equalizer
     this.hold = (this.cfg.eqLen >> 1) + this.cfg.spanSymbols + this.level.lookahead + 2;
+    this.level.forget();
     this.filling = true;
     while (n > 0) {
       const k = Math.min(n, this.zeros.length);
@@ -310,7 +311,8 @@ export abstract class QamReceiverBase implements ModemReceiver {
   }
 
   private halfSample(yr: number, yi: number): void {
-    this.level.push(yr, yi, this.parity === 1);
+    // lost audio (fillin) is no level step: keep its zeros out of the step detector
+    this.level.push(yr, yi, this.parity === 1 && !this.filling && this.hold === 0);
     this.eq.push(this.level.outRe, this.level.outIm);
     if (this.parity === 0) {
       this.parity = 1;
@@ -444,7 +446,8 @@ export abstract class QamReceiverBase implements ModemReceiver {
     const watching = !this.filling && this.hold === 0;
     if (watching) this.symPower += (p - this.symPower) * 0.1;
     if (watching && this.symPower < 0.1 * this.trainedPower) {
-      if (++this.lowPowerCount > 24) {
+      // 60 ms: longer than a lost 20 ms VoIP packet, short enough to end a burst promptly
+      if (++this.lowPowerCount > this.cfg.baud * 0.06) {
         this.carrierLost();
         return;
       }
@@ -480,7 +483,9 @@ export abstract class QamReceiverBase implements ModemReceiver {
     const xr = wr - zr, xi = wi - zi;
     const err2 = xr * xr + xi * xi;
     if (!this.filling && this.hold === 0) this.mseAvg += (err2 / cfg.meanPower - this.mseAvg) * (training ? 0.05 : 0.01);
-    if (!this.filling && this.hold === 0) {
+    // adapt only on real signal: a dropout (zeros) must not drag the equalizer or the loops
+    const live = zr * zr + zi * zi > 0.1 * cfg.meanPower;
+    if (!this.filling && this.hold === 0 && live) {
       // equalizer error rotated back into the equalizer's frame
       // data mode adapts on every other symbol (half the cost, twice the step: same tracking)
       if (training) this.eq.update(xr * c - xi * s, xi * c + xr * s, this.trainIdx - cfg.anchor < 128 ? 0.15 : 0.05);
