@@ -116,7 +116,8 @@ export class V17Receiver implements ModemReceiver {
   private powFast = 0;
   private powRef = 0;
   private lowCount = 0;
-  private floorPower = 0;
+  private floorPower = Infinity;
+  private warm = 0;
   private frozen = false;
   private inGain = 1;
   private readonly win = new Float32Array(WIN);
@@ -471,9 +472,13 @@ export class V17Receiver implements ModemReceiver {
   private energyDetect(): void {
     const p = this.powFast;
     if (!this.energyOn) {
+      if (this.warm < 128) { this.warm++; return; } // the power meter is still settling
+      // The line's floor: follows any fall at once, rises only slowly (2 s), so steady noise
+      // already on the line is not mistaken for a carrier (and reported as a failed training).
       if (p < this.floorPower) this.floorPower = p;
-      // On: 2.5 dB over the cut-off, and 6 dB over the floor seen since the last carrier drop.
-      if (p > this.cutoffPower * 1.78 && p > this.floorPower * 4) {
+      else this.floorPower += (p - this.floorPower) * (1 / 16000);
+      // On: 2.5 dB over the cut-off and 6 dB over the floor, or simply loud (> -15.5 dBm0).
+      if (p > this.cutoffPower * 1.78 && (p > this.floorPower * 4 || p > this.cutoffPower * 1000)) {
         this.energyOn = true;
         this.energySamples = 0;
         if (!this.carrierReported) { this.carrierReported = true; this.status('carrier-up'); }
@@ -591,6 +596,11 @@ export class V17Receiver implements ModemReceiver {
     this.mseAvg = 1;
     this.badRun = 0;
     this.stage = Stage.Abab;
+    // The pattern is proof of a carrier even where energy alone did not tell (noise at the same level).
+    this.energyOn = true;
+    this.energySamples = 0;
+    this.lowCount = 0;
+    if (!this.carrierReported) { this.carrierReported = true; this.status('carrier-up'); }
   }
 
   /** One T/2 output of the matched filter at time tau. */

@@ -249,6 +249,22 @@ describe('V.17 receiver robustness', () => {
     }
   });
 
+  it('2 s of steady line noise before the signal (above the cut-off) is no carrier and no failed training', () => {
+    const ref = prbs(1, 20000);
+    const sig = v17Signal({ rate: 14400 }, ref, 16000, 800);
+    const r = run(addNoise(sig, 25, 2), 14400, ref);
+    expect(kinds(r)).toEqual(['carrier-up', 'training-in-progress', 'training-succeeded', 'carrier-down']);
+    expect(r.events[0]!.sample).toBeGreaterThan(16000);
+    expect(r.errors).toBe(0);
+    // The same noise, then a V.29 signal 25 dB above it: a failure is reported.
+    const b = readFileSync(fixture('modems', 'v29_9600_prbs1.wav'));
+    const v29 = new Float32Array((b.length - 44) >> 1);
+    for (let i = 0; i < v29.length; i++) v29[i] = b.readInt16LE(44 + 2 * i) / 32768;
+    const r2 = run(addNoise(concat(new Float32Array(16000), v29), 25, 2, activePower(sig)), 14400, new Uint8Array(0));
+    expect(kinds(r2)).toContain('training-failed');
+    expect(kinds(r2)).not.toContain('training-succeeded');
+  });
+
   it('silence, noise, a speech-like buzz and garbage values produce no bits and no exception', () => {
     const n = 16000;
     const silence = new Float32Array(n);
