@@ -419,12 +419,14 @@ export const callCommand: Command = {
     const store = new PageStore(dir, storageCompression(args));
     const verbose = flagOption(args, 'log');
     const base = commonEndpointOptions(args, null);
+    const txFrames: FrameLine[] = [];
+    const rxFrames: FrameLine[] = [];
     const caller = new FaxEndpoint({
-      ...base, role: 'calling', direction: 'send', pages, ident: ident ?? 'WEBFAX TX',
+      ...base, role: 'calling', direction: 'send', pages, ident: ident ?? 'WEBFAX TX', onFrame: frameLog(txFrames),
       log: verbose ? (l) => process.stderr.write(`TX ${l}\n`) : undefined,
     });
     const answerer = new FaxEndpoint({
-      ...base, role: 'answering', direction: 'receive', ident: 'WEBFAX RX', onPage: (p) => store.add(p),
+      ...base, role: 'answering', direction: 'receive', ident: 'WEBFAX RX', onPage: (p) => store.add(p), onFrame: frameLog(rxFrames),
       log: verbose ? (l) => process.stderr.write(`RX ${l}\n`) : undefined,
     });
     const spec = stringOption(args, 'line');
@@ -445,7 +447,7 @@ export const callCommand: Command = {
     const rx = answerer.result();
     const ok = tx.ok && rx.ok;
     const json = JSON.stringify({
-      ok, tx: JSON.parse(summaryJson(tx, {})), rx: JSON.parse(summaryJson(rx, {})),
+      ok, tx: JSON.parse(summaryJson(tx, { frames: txFrames })), rx: JSON.parse(summaryJson(rx, { frames: rxFrames })),
       pages_in_document: pages.length, file: store.pages.length ? store.file : null,
       audio_s: run.samples / 8000, cpu_s: cpuS, speed: cpuS > 0 ? run.samples / 8000 / cpuS : null,
     });
