@@ -19,6 +19,37 @@ V29_PHASE_STEPS_2.forEach((step, bits) => { INV2[step] = bits; });
 // odd steps cannot occur at 4800; map them to a neighbour so a bad decision stays a bit error
 for (let s = 1; s < 8; s += 2) INV2[s] = INV2[(s + 1) & 7]!;
 
+const GRID = 512;
+const GRID_HALF = 8;
+const GRID_SCALE = GRID / (2 * GRID_HALF);
+const GRIDS = new Map<number, Int8Array>();
+
+function nearest(zr: number, zi: number, nPoints: number, step: number): number {
+  let best = 0;
+  let bd = Infinity;
+  for (let i = 0; i < nPoints; i += step) {
+    const dr = zr - V29_POINTS_RE[i]!;
+    const di = zi - V29_POINTS_IM[i]!;
+    const d = dr * dr + di * di;
+    if (d < bd) { bd = d; best = i; }
+  }
+  return best;
+}
+
+/** Decision table for one rate (built once, shared by every receiver at that rate). */
+function decisionGrid(rate: V29Rate): Int8Array {
+  let g = GRIDS.get(rate);
+  if (g) return g;
+  g = new Int8Array(GRID * GRID);
+  const n = rate === 9600 ? 16 : 8;
+  const step = rate === 4800 ? 2 : 1;
+  for (let y = 0; y < GRID; y++) {
+    for (let x = 0; x < GRID; x++) g[y * GRID + x] = nearest((x + 0.5) / GRID_SCALE - GRID_HALF, (y + 0.5) / GRID_SCALE - GRID_HALF, n, step);
+  }
+  GRIDS.set(rate, g);
+  return g;
+}
+
 export class V29Receiver extends QamReceiverBase {
   readonly rate: V29Rate;
   private readonly descrambler = new Scrambler23();
@@ -27,6 +58,7 @@ export class V29Receiver extends QamReceiverBase {
   private readonly startState: number;
   private readonly nPoints: number;
   private readonly pointStep: number;
+  private readonly grid: Int8Array;
 
   constructor(rate: V29Rate, putBit: PutBit, onStatus: StatusHandler) {
     if (rate !== 9600 && rate !== 7200 && rate !== 4800) throw new Error(`V.29: unsupported rate ${rate}`);
@@ -50,17 +82,17 @@ export class V29Receiver extends QamReceiverBase {
     this.startState = st;
     this.nPoints = rate === 9600 ? 16 : 8;
     this.pointStep = rate === 4800 ? 2 : 1;
+    this.grid = decisionGrid(rate);
   }
 
   protected decide(zr: number, zi: number): number {
-    let best = 0;
-    let bd = Infinity;
-    for (let i = 0; i < this.nPoints; i += this.pointStep) {
-      const dr = zr - V29_POINTS_RE[i]!;
-      const di = zi - V29_POINTS_IM[i]!;
-      const d = dr * dr + di * di;
-      if (d < bd) { bd = d; best = i; }
-    }
+    // nearest point from a 512 x 512 grid over [-8, 8)^2 (cells of 1/32: finer than any noise
+    // that matters), brute force outside it
+    const gx = Math.floor((zr + GRID_HALF) * GRID_SCALE);
+    const gy = Math.floor((zi + GRID_HALF) * GRID_SCALE);
+    let best: number;
+    if (gx >= 0 && gx < GRID && gy >= 0 && gy < GRID) best = this.grid[gy * GRID + gx]!;
+    else best = nearest(zr, zi, this.nPoints, this.pointStep);
     this.decRe = V29_POINTS_RE[best]!;
     this.decIm = V29_POINTS_IM[best]!;
     return best;
