@@ -463,7 +463,11 @@ export class T30Engine {
       case 'CRP':
         if (!this.sending && this.lastResponse) return this.repeatResponse();
         return this.repeatCommand();
-      case 'DCN': return this.fail(this.pagesReceived > 0 ? T30Err.RX_DCNPHD : T30Err.RX_DCNWHY, false);
+      case 'DCN': {
+        // After our RTN the sender gave up instead of retraining; after MPS/EOM it left early.
+        const afterRtn = !this.sending && this.lastResponse !== null && (this.lastResponse[0]![2]! & 0xfe) === FCF.RTN;
+        return this.fail(afterRtn ? T30Err.RX_DCNNORTN : this.pagesReceived > 0 ? T30Err.RX_DCNPHD : T30Err.RX_DCNWHY, false);
+      }
       default:
         return this.fail(T30Err.UNEXPECTED, true);
     }
