@@ -302,12 +302,34 @@ export abstract class QamReceiverBase implements ModemReceiver {
   }
 
   private carrierLost(): void {
+    if (this.mode === Mode.Data && !this.filling) this.flushDelay();
     if (this.carrierReported) {
       this.carrierReported = false;
       this.onStatus({ kind: 'carrier-down', sample: this.samples });
     }
     if (this.mode === Mode.Train) this.onStatus({ kind: 'training-failed', sample: this.samples, reason: 'carrier lost during training' });
     if (this.mode !== Mode.Search) this.enterSearch();
+  }
+
+  /**
+   * The burst is over: push what is still in the level-step delay and the equalizer through to
+   * the decisions (with zeros behind it), so the last data bits are not left inside.
+   */
+  private flushDelay(): void {
+    this.filling = true;
+    const n = 2 * this.level.lookahead + this.cfg.eqLen;
+    for (let k = 0; k < n && this.mode === Mode.Data; k++) {
+      this.level.push(0, 0, false);
+      this.eq.push(this.level.outRe, this.level.outIm);
+      if (this.parity === 0) {
+        this.parity = 1;
+        continue;
+      }
+      this.parity = 0;
+      this.symbols++;
+      this.eqSymbol(0);
+    }
+    this.filling = false;
   }
 
   private halfSample(yr: number, yi: number): void {
@@ -543,6 +565,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
       return;
     }
     this.mode = Mode.Data;
+    this.mseAvg = mse;
     this.timing.kp = 0.01;
     this.timing.ki = 0.0001;
     this.trainedPower = this.symPower;
