@@ -19,7 +19,20 @@ const INV2 = new Int8Array(8);
 V27_PHASE_STEPS_2.forEach((step, bits) => { INV2[step] = bits; });
 for (let s = 1; s < 8; s += 2) INV2[s] = INV2[(s + 1) & 7]!;
 
-const OCT = 4 / Math.PI;
+const C22 = Math.cos(Math.PI / 8);
+const S22 = Math.sin(Math.PI / 8);
+
+/** Octant 0..7 of the angle of (x, y): octant k covers [k*45, (k+1)*45) degrees. */
+function octant(x: number, y: number): number {
+  const ax = x < 0 ? -x : x;
+  const ay = y < 0 ? -y : y;
+  if (y >= 0) {
+    if (x >= 0) return ax >= ay ? 0 : 1;
+    return ay > ax ? 2 : 3;
+  }
+  if (x < 0) return ax > ay ? 4 : 5;
+  return ay >= ax ? 6 : 7;
+}
 
 export interface V27terRxOptions {
   shortTrain?: boolean;
@@ -54,12 +67,13 @@ export class V27terReceiver extends QamReceiverBase {
   }
 
   protected decide(zr: number, zi: number): number {
-    let a = Math.atan2(zi, zr) * OCT; // in 45 degree units
     let s: number;
-    if (this.rate === 4800) s = Math.round(a) & 7;
-    else {
-      a *= 0.5;
-      s = (Math.round(a) * 2) & 7;
+    if (this.rate === 4800) {
+      // rotate by +22.5 degrees, then the octant of the result is the nearest phase state
+      s = octant(zr * C22 - zi * S22, zr * S22 + zi * C22);
+    } else {
+      // rotate by +45 degrees, then the quadrant gives states 0, 2, 4, 6
+      s = octant(zr - zi, zr + zi) & 6;
     }
     this.decRe = V27_POINTS_RE[s]!;
     this.decIm = V27_POINTS_IM[s]!;
