@@ -161,6 +161,8 @@ export class V17Receiver implements ModemReceiver {
   private readonly savedRe = new Float32Array(NEQ);
   private readonly savedIm = new Float32Array(NEQ);
   private haveSaved = false;
+  private savedFreq = 0;
+  private savedTInt = 0;
   private eqMu = 0;
   private eqPow = 40;
   // Gardner timing.
@@ -578,7 +580,18 @@ export class V17Receiver implements ModemReceiver {
     // Equalizer: the saved one for a short train, else a bare centre tap.
     this.eqRe.fill(0); this.eqIm.fill(0); this.eqPos = 0;
     if (this.shortTrain && this.haveSaved) {
-      this.cRe.set(this.savedRe); this.cIm.set(this.savedIm);
+      // The saved equalizer, normalised to unit response at DC (the carrier tone): the gain and
+      // phase just measured from the tones then apply to it exactly as to a bare centre tap.
+      let sr = 0;
+      let si = 0;
+      for (let i = 0; i < NEQ; i++) { sr += this.savedRe[i]!; si += this.savedIm[i]!; }
+      const d = sr * sr + si * si;
+      for (let i = 0; i < NEQ; i++) {
+        const cr = this.savedRe[i]!;
+        const ci = this.savedIm[i]!;
+        this.cRe[i] = d > 0 ? (cr * sr + ci * si) / d : i === NPRE ? 1 : 0;
+        this.cIm[i] = d > 0 ? (ci * sr - cr * si) / d : 0;
+      }
     } else {
       this.cRe.fill(0); this.cIm.fill(0); this.cRe[NPRE] = 1;
     }
@@ -590,6 +603,12 @@ export class V17Receiver implements ModemReceiver {
     this.tKp = 0.01; this.tKi = 0.0001;
     this.psiSet = false;
     this.freq = dw * T;
+    if (this.shortTrain && this.haveSaved) {
+      // Same line as the long train: its converged carrier frequency and clock drift are far
+      // better than what 40 ms of tones can give, and the short train has no time to refine them.
+      this.freq = this.savedFreq;
+      this.tInt = this.savedTInt;
+    }
     this.pKp = 0.2; this.pKi = 0.01;
     this.count = 0;
     this.errAcc = 0; this.errN = 0;
@@ -709,7 +728,7 @@ export class V17Receiver implements ModemReceiver {
         // Segment 2 may have begun: symbols far from the expected A/B must not steer the loop.
         const dr = yr - tr;
         const di = yi - ti;
-        if (dr * dr + di * di > 12) return;
+        if (dr * dr + di * di > 12) { this.psi += this.freq; return; }
         break;
       }
       case Stage.Train: {
@@ -736,7 +755,8 @@ export class V17Receiver implements ModemReceiver {
           this.stage = Stage.Seg4;
           this.count = 0;
           this.eqMu = 0.01;
-          this.pKp = 0.01; this.pKi = 0.00005;
+          // Loops in an intermediate gear for segment 4 and the first data, then quiet.
+          this.pKp = 0.03; this.pKi = 0.0005;
           this.vit.restart(this.rate);
           this.dd.restart(this.shortTrain ? 0 : 1);
           this.descReg = 0;
@@ -755,15 +775,18 @@ export class V17Receiver implements ModemReceiver {
         if (this.stage === Stage.Seg4) {
           this.seg4Err += this.vit.nearestDist;
           if (++this.count >= SEG4_SYMBOLS) { this.stage = Stage.Data; this.count = 0; }
-        } else if (this.mseAvg > 0.35) {
-          if (++this.badRun > 200) {
-            this.toSearch();
-            if (this.carrierReported) { this.carrierReported = false; this.status('carrier-down'); }
-            this.energyOn = false;
-            this.floorPower = this.powFast;
-            return;
-          }
-        } else this.badRun = 0;
+        } else {
+          if (++this.count === 300) { this.pKp = 0.01; this.pKi = 0.00005; }
+          if (this.mseAvg > 0.35) {
+            if (++this.badRun > 200) {
+              this.toSearch();
+              if (this.carrierReported) { this.carrierReported = false; this.status('carrier-down'); }
+              this.energyOn = false;
+              this.floorPower = this.powFast;
+              return;
+            }
+          } else this.badRun = 0;
+        }
         break;
       }
       default:
@@ -858,6 +881,8 @@ export class V17Receiver implements ModemReceiver {
         this.badRun = 0;
         if (!this.shortTrain) {
           this.savedRe.set(this.cRe); this.savedIm.set(this.cIm);
+          this.savedFreq = this.freq;
+          this.savedTInt = this.tInt;
           this.haveSaved = true;
         }
         this.status('training-succeeded');
