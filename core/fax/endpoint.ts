@@ -13,6 +13,7 @@ import { encodeImage } from '../t4/encode';
 import { decodeImage } from '../t4/decode';
 import { copyQuality, type QualityOptions } from '../t4/quality';
 import type { BilevelImage } from '../t4/image';
+import { rescaleLines } from '../docs/scale';
 import { createReceiver, createTransmitter, hasReceiver, hasTransmitter } from '../modems/registry';
 
 export interface ReceivedPage {
@@ -158,6 +159,8 @@ export class FaxEndpoint {
 /** Code a page for the line as the session asks. */
 export function encodePage(img: BilevelImage, f: LineFormat): Uint8Array {
   if (img.width !== f.width) throw new Error(`page is ${img.width} pixels wide, the session ${f.width}`);
+  // The far end takes only a coarser resolution: OR the lines together (docs/scale.ts).
+  if (yResOf(img) !== f.yRes) img = rescaleLines(img, Y_DPI[f.yRes]);
   const coding = f.coding === 'MMR' ? 'mmr' : f.coding === 'MR' ? 'mr' : 'mh';
   const k = f.yRes === 'superfine' ? 8 : f.yRes === 'fine' ? 4 : 2;
   return encodeImage(img, { coding, k, minBitsPerRow: f.ecm ? 0 : f.minRowBits, rtc: true, fillOrder: 2 });

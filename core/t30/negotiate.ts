@@ -52,6 +52,8 @@ export interface FaxCaps {
   canReceive: boolean;
   /** Sender: use 64-octet ECM frames instead of 256. */
   ecm64?: boolean;
+  /** Sender: send finer pages at a coarser resolution the far end takes (default) or refuse (false). */
+  reduceResolution?: boolean;
 }
 
 export function defaultCaps(): FaxCaps {
@@ -189,12 +191,16 @@ export function negotiate(
   if (!remote.canReceive) return 'rx-incapable';
   const fallback = nextFallback(0, local, remote);
   if (fallback < 0) return 'incompatible';
-  if (page.yRes === 'fine' && !remote.fine) return 'resolution';
-  if (page.yRes === 'superfine' && !remote.superfine) return 'resolution';
+  // A finer page than the far end takes goes at the best resolution it does take (the page
+  // source reduces the lines, as HylaFAX does), never finer than the page itself.
+  let yRes: YRes = page.yRes;
+  if (yRes === 'superfine' && !remote.superfine) yRes = 'fine';
+  if (yRes === 'fine' && !remote.fine) yRes = 'standard';
+  if (yRes !== page.yRes && local.reduceResolution === false) return 'resolution';
   if (!remote.widths.includes(page.width)) return 'size';
   const ecm = local.ecm && remote.ecm;
   const coding: Coding = ecm && local.mmr && remote.mmr ? 'MMR' : local.mr && remote.mr ? 'MR' : 'MH';
-  return { fallback, ecm, frameSize: local.ecm64 ? 64 : 256, coding, yRes: page.yRes, width: page.width, minScanMs: ecm ? 0 : remote.minScanMs };
+  return { fallback, ecm, frameSize: local.ecm64 ? 64 : 256, coding, yRes, width: page.width, minScanMs: ecm ? 0 : remote.minScanMs };
 }
 
 /** Bits per row the sender must at least send in non-ECM mode (minimum scan-line time). */

@@ -80,10 +80,14 @@ describe('T.30 engine: clean calls', () => {
     expect(mh.receiver.coding).toBe('MH');
   });
 
-  it('a fine page to a standard-only receiver ends NORESSUPPORT', () => {
+  it('a fine page to a standard-only receiver goes at standard (or ends NORESSUPPORT if reducing is off)', () => {
     const r = fakeCall({ sizes: [1000], yRes: 'fine', receiverCaps: { fine: false, superfine: false } });
-    expect(r.sender.status).toBe(T30Err.NORESSUPPORT);
-    expect(r.receiver.ok).toBe(false);
+    expect(r.sender.status).toBe(T30Err.OK);
+    expect(r.receiver.resolution).toBe('standard');
+    expect(r.source.formats[0]!.yRes).toBe('standard');
+    const no = fakeCall({ sizes: [1000], yRes: 'fine', senderCaps: { reduceResolution: false }, receiverCaps: { fine: false, superfine: false } });
+    expect(no.sender.status).toBe(T30Err.NORESSUPPORT);
+    expect(no.receiver.ok).toBe(false);
   });
 });
 
