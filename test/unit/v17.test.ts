@@ -196,6 +196,34 @@ describe('V.17 long train then short train', () => {
   }
 });
 
+describe('V.17 short train on an offset line', () => {
+  for (const [hz, ppm] of [[7, 100], [-10, -100]] as const) {
+    it(`14400, ${hz} Hz and ${ppm} ppm on both bursts: the page trains and is error-free`, () => {
+      const a = new Uint8Array(21600); // a TCF: zeros
+      const b = prbs(2, 30000);
+      const x = clockPpm(freqShift(concat(v17Signal({ rate: 14400 }, a, 800, 8000), v17Signal({ rate: 14400, shortTrain: true }, b, 800, 800)), hz), ppm);
+      const bits: number[] = [];
+      const events: ModemStatus[] = [];
+      let restart = false;
+      const rx = new V17Receiver({ rate: 14400 }, (bit) => bits.push(bit), (s) => {
+        events.push(s);
+        if (s.kind === 'carrier-down') restart = true;
+      });
+      let first: number[] | undefined;
+      for (let i = 0; i < x.length; i += 160) {
+        rx.rx(x, i, Math.min(160, x.length - i));
+        if (restart && !first) { first = bits.splice(0); rx.restart({ rate: 14400, shortTrain: true }); }
+        restart = false;
+      }
+      expect(events.filter((e) => e.kind === 'training-succeeded').length).toBe(2);
+      expect(first!.slice(0, 21000).every((v) => v === 0)).toBe(true);
+      let e2 = 0;
+      for (let i = 0; i < b.length; i++) if (bits[i] !== b[i]) e2++;
+      expect(e2).toBe(0);
+    });
+  }
+});
+
 describe('V.17 receiver robustness', () => {
   it('reports MSE and constellation points while receiving', () => {
     const ref = prbs(1, 20000);
