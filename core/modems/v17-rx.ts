@@ -15,10 +15,11 @@
  * known CDBA sequence (the receiver generates segments 2-3 itself, see v17-training.ts); the
  * equalizer trains on the known symbols (fast, then slow), is checked for convergence, then runs
  * decision directed through segment 4 and the data. The Viterbi decoder (trellis.ts) releases
- * points 23 symbols late; they are differentially decoded and descrambled. Training succeeds when
+ * points at least 24 symbols late, 8 at a time; they are differentially decoded and descrambled. Training succeeds when
  * segment 4's decoded ones and mean squared error pass; only then does data reach putBit, starting
- * exactly with the first data bit. Carrier loss: power 8.5 dB under the tracked level or under the
- * cut-off, or a long run of huge errors. A failed training is reported with its reason and the
+ * exactly with the first data bit. Carrier up: energy 6 dB over the line's noise floor (and over
+ * the cut-off), or the training pattern itself. Carrier loss: power 8.5 dB under the tracked level
+ * or under the cut-off, or a long run of huge errors. A failed training is reported with its reason and the
  * receiver goes back to searching (it never parks).
  * Level steps: the matched filter runs LOOKAHEAD samples (20 ms) behind the input; a sustained
  * power change of more than 4.5 dB is located and sized by trial runs of the trellis over the
