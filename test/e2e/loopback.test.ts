@@ -1,7 +1,8 @@
-// Two tabs of one Chromium fax each other over the BroadcastChannel loopback line: the sending
-// tab is given a one-page TIFF, the receiving tab must show the received page, pixel-identical
-// to the page in the file (read independently in Node with core's TIFF reader), and both tabs
-// must report success in words, with no console error and no request to another origin.
+// Two tabs of one Chromium fax each other over the BroadcastChannel loopback line (what the
+// receiving tab hears impaired with noise and a frequency offset): the sending tab is given a
+// one-page TIFF, the receiving tab must show the received page, pixel-identical to the page in
+// the file (read independently in Node with core's TIFF reader), and both tabs must report
+// success in words, with no console error and no request to another origin.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { startSite, openPage, canvasBits, byteDiff, type Site } from './harness';
@@ -23,6 +24,10 @@ describe('two-tab loopback', () => {
     await tx.page.waitForSelector('[data-testid=lb-start]');
     expect(await rx.page.locator('input[name=lb-role][value=receive]').isChecked()).toBe(true);
     await tx.page.setInputFiles('#lb-doc', doc);
+    // The receiving tab hears an impaired line: noise at -45 dBm0 (31 dB below the signal) and a
+    // 3 Hz frequency offset (core's line model); with ECM the page must still arrive intact.
+    await rx.page.fill('#lb-noise', '-45');
+    await rx.page.fill('#lb-offset', '3');
     await rx.page.click('[data-testid=lb-start]');
     await tx.page.click('[data-testid=lb-start]');
 

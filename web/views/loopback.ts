@@ -19,6 +19,7 @@ export function mountLoopbackView(root: HTMLElement): void {
   const room = h('input', { type: 'text', id: 'lb-room', value: params.get('room') ?? 'webfax', maxlength: 40 });
   const noise = h('input', { type: 'number', id: 'lb-noise', placeholder: 'none', step: 1, max: 0, min: -90 });
   const gain = h('input', { type: 'number', id: 'lb-gain', value: 0, step: 1, min: -40, max: 10 });
+  const offset = h('input', { type: 'number', id: 'lb-offset', value: 0, step: 1, min: -20, max: 20 });
   const start = h('button', { type: 'button', 'data-testid': 'lb-start' }, 'Start');
   const stop = h('button', { type: 'button', class: 'secondary', disabled: true }, 'Hang up');
   const monitor = callMonitor('lb');
@@ -48,7 +49,8 @@ export function mountLoopbackView(root: HTMLElement): void {
         opts.element,
         h('fieldset', {}, h('legend', {}, 'Line impairments (what this tab hears)'),
           h('label', {}, 'Noise (dBm0) ', noise),
-          h('label', {}, 'Gain (dB) ', gain)))),
+          h('label', {}, 'Gain (dB) ', gain),
+          h('label', {}, 'Frequency offset (Hz) ', offset)))),
     h('div', { class: 'row' }, start, stop),
     monitor.element);
   syncRole();
@@ -61,7 +63,7 @@ export function mountLoopbackView(root: HTMLElement): void {
     const line: LineSettings = {
       noiseDbm0: noise.value === '' ? null : Number(noise.value),
       gainDb: Number(gain.value) || 0,
-      offsetHz: 0,
+      offsetHz: Number(offset.value) || 0,
     };
     monitor.reset('Waiting for the other tab\u2026');
     start.disabled = true;

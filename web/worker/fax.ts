@@ -80,7 +80,7 @@ export async function runLoopbackCall(job: FaxJob, channel: string, line: LineSe
   const bc = new BroadcastChannel(channel);
   const id = Math.random().toString(36).slice(2);
   onEvent({ kind: 'status', text: 'Waiting for the other tab\u2026' });
-  const lockstep = new LockstepLine((m) => bc.postMessage(m), endpoint, { id, calling: job.calling, impair: lineImpairment(line) }, (e) => {
+  const lockstep = new LockstepLine((m) => bc.postMessage(m), endpoint, { id, calling: job.calling, impair: lineImpairment(line, job.calling) }, (e) => {
     if (e.kind === 'paired') onEvent({ kind: 'status', text: `Connected to the other tab; ${job.calling ? 'calling' : 'answering'}\u2026` });
     if (e.kind === 'conflict') onEvent({ kind: 'status', text: `Not started: ${e.text}.` });
     if (e.kind === 'ended') { clearInterval(hello); bc.close(); }
