@@ -213,6 +213,8 @@ export class T30Engine {
   private ecmBlockNo = 0;
   private ecmTx: EcmTxBlock | null = null;
   private ecmRetries = 0;
+  /** Some block of the current page was given up with EOR/ERR. */
+  private ecmPageErrors = false;
 
   // Receiver bookkeeping.
   private rxPage = 0;
@@ -849,6 +851,7 @@ export class T30Engine {
   }
 
   private ecmBlockConfirmed(withErrors = false): void {
+    if (withErrors) this.ecmPageErrors = true;
     this.ecmBlockNo++;
     if (this.ecmBlockNo < this.ecmBlocks.length) {
       this.ecmTx = new EcmTxBlock(this.ecmBlocks[this.ecmBlockNo]!);
@@ -856,8 +859,10 @@ export class T30Engine {
     }
     this.pagesSent++;
     this.pageEvent('page-sent', this.txPage + 1);
-    if (!withErrors) this.pagesConfirmed++;
-    this.pageEvent(withErrors ? 'page-rejected' : 'page-confirmed', this.txPage + 1, withErrors ? 'ERR' : 'MCF');
+    const bad = this.ecmPageErrors;
+    this.ecmPageErrors = false;
+    if (!bad) this.pagesConfirmed++;
+    this.pageEvent(bad ? 'page-rejected' : 'page-confirmed', this.txPage + 1, bad ? 'ERR' : 'MCF');
     this.txPage++;
     if (this.postCommand === 'EOP') { this.procedureComplete = true; return this.sendDcn(); }
     return this.startPage();

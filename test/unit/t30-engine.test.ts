@@ -185,6 +185,19 @@ describe('T.30 engine: ECM error correction', () => {
     expect(r.sender.ecmRetries).toBeGreaterThan(0);
   });
 
+  it('a frame that never gets through: CTC, then EOR/ERR; the page is not counted as confirmed', () => {
+    const r = fakeCall({ sizes: [5000], senderCaps: { ecm: true }, hooks: { frameOk: (f, _c, fast) => !(fast && f[2] === 0x06 && f[3] === 2) } });
+    expect(r.senderLog.some((l) => l.includes('tx CTC'))).toBe(true);
+    expect(r.senderLog.some((l) => l.includes('tx EOR'))).toBe(true);
+    expect(r.receiverLog.some((l) => l.includes('tx ERR'))).toBe(true);
+    expect(r.sender.status).toBe(T30Err.OK);
+    expect(r.sender.pagesConfirmed).toBe(0);
+    expect(r.sender.ok).toBe(false);
+    expect(r.sender.pageEvents.map((e) => `${e.kind}:${e.response ?? ''}`)).toEqual(['page-sent:', 'page-rejected:ERR']);
+    // The receiver still has what did arrive (19 of 20 frames).
+    expect(r.sink.pages[0]!.length).toBe(19 * 256);
+  });
+
   it('RNR: the receiver is not ready twice, the sender polls with RR, then gets MCF', () => {
     const r = fakeCall({ sizes: [3000], senderCaps: { ecm: true }, receiverOpts: { rnrCount: 2 } });
     expect(r.sender.status, r.senderLog.join('\n')).toBe(T30Err.OK);
