@@ -29,12 +29,15 @@ describe('two-tab loopback', () => {
     await rx.page.fill('#lb-noise', '-45');
     await rx.page.fill('#lb-offset', '3');
     await rx.page.click('[data-testid=lb-start]');
+    const t0 = Date.now();
     await tx.page.click('[data-testid=lb-start]');
 
     const canvas = rx.page.locator('[data-testid=lb-pages] canvas');
     await canvas.first().waitFor({ timeout: 150_000 });
     await rx.page.waitForFunction(() => /went through|failed/.test(document.querySelector('[data-testid=lb-result]')?.textContent ?? ''), null, { timeout: 60_000 });
     await tx.page.waitForFunction(() => /went through|failed/.test(document.querySelector('[data-testid=lb-result]')?.textContent ?? ''), null, { timeout: 60_000 });
+    // For the README: line time against wall time (printed, never asserted).
+    console.log(`loopback: ${(await rx.page.locator('[data-testid=lb-result]').innerText()).match(/in ([\d.]+) s of line time/)?.[1]} s of line in ${((Date.now() - t0) / 1000).toFixed(1)} s wall`);
     expect(await rx.page.locator('[data-testid=lb-result]').innerText()).toMatch(/went through: 1 page received/);
     expect(await tx.page.locator('[data-testid=lb-result]').innerText()).toMatch(/went through: 1 page sent/);
     expect(await canvas.count()).toBe(1);
