@@ -112,6 +112,7 @@ export class V17Receiver implements ModemReceiver {
 
   // Time and front end.
   private n = 0;
+  private carrierIdx = 0; // n mod 40
   private readonly bbRe = new Float32Array(2 * M);
   private readonly bbIm = new Float32Array(2 * M);
   private powFast = 0;
@@ -133,6 +134,7 @@ export class V17Receiver implements ModemReceiver {
   private stepGain = 1;
   private winSum = 0;
   private refLevel = 1;
+  private invRef = 1 / WIN;
   private stepPending = false;
   private stepStart = 0;
   private stepCount = 0;
@@ -309,7 +311,8 @@ export class V17Receiver implements ModemReceiver {
 
   private sample(x: number): void {
     const n = this.n;
-    const ci = n % 40;
+    const ci = this.carrierIdx;
+    this.carrierIdx = ci === 39 ? 0 : ci + 1;
     const w = n & (M - 1);
     const xs = x * this.inGain;
     const re = xs * COS40[ci]!;
@@ -339,11 +342,15 @@ export class V17Receiver implements ModemReceiver {
     const j = n & (WIN - 1);
     this.winSum += p - this.win[j]!;
     this.win[j] = p;
-    let ratio = this.winSum / WIN / this.refLevel;
+    let ratio = this.winSum * this.invRef;
     const out = ratio > STEP_UP || ratio < STEP_DOWN;
     if (!this.stepPending) {
       if (out) { this.stepPending = true; this.stepStart = n; this.stepCount = 0; }
-      else if (this.stage === Stage.Data) this.refLevel += (ratio * this.refLevel - this.refLevel) * (1 / 4096);
+      else if ((n & 63) === 0 && this.stage === Stage.Data) {
+        // The reference follows slow drift (time constant ~0.5 s), updated every 64 samples.
+        this.refLevel += (this.winSum / WIN - this.refLevel) * (1 / 64);
+        this.invRef = 1 / (WIN * this.refLevel);
+      }
       return;
     }
     if (!out) { this.stepPending = false; return; }
@@ -565,6 +572,7 @@ export class V17Receiver implements ModemReceiver {
     this.gain = (BLOCK * M_ABS) / xc;
     this.powRef = (this.accE + this.prevE) / (2 * BLOCK);
     this.refLevel = this.powRef;
+    this.invRef = 1 / (WIN * this.refLevel);
     this.inGain = 1;
     this.win.fill(0);
     this.winSum = 0;
