@@ -134,4 +134,21 @@ describe('Decode view', () => {
     expect(w.foreign()).toEqual([]);
     await context.close();
   });
+
+  it('decodes a real VoIP capture (pcap, G.711 A-law RTP) dropped on the page', async () => {
+    const context = await site.browser.newContext();
+    const w = await openPage(site, context, '#decode');
+    await w.page.waitForSelector('[data-testid=decode-drop]');
+    const name = 'wireshark-sample_FAX-Call-t38-CA-TDM-SIP-FB-1.pcap';
+    await dropFile(w.page, name, new Uint8Array(readFileSync(fixture('pcap', name))), 'application/vnd.tcpdump.pcap');
+    await w.page.waitForSelector('[data-testid=frame-list] details', { timeout: 120_000 });
+    const names = (await frameList(w.page)).filter((f) => f.ok).map((f) => f.name);
+    // fixtures/README.md: CSI+DIS five times one way; TSI, DCS, EOP x3, DCN the other.
+    expect(names.filter((n) => n === 'DIS').length).toBe(5);
+    for (const n of ['CSI', 'TSI', 'DCS', 'EOP', 'DCN']) expect(names).toContain(n);
+    expect(await w.page.locator('[data-testid=decode-summary]').innerText()).toMatch(/V\.17 14400/);
+    expect(w.consoleErrors).toEqual([]);
+    expect(w.foreign()).toEqual([]);
+    await context.close();
+  });
 });
