@@ -53,6 +53,12 @@ describe('Decode view', () => {
     const w = await openPage(site, context, '#decode');
     const { page } = w;
     await page.waitForSelector('[data-testid=decode-drop]');
+    // Record every status the view shows while it works (progress comes from the worker).
+    await page.evaluate(() => {
+      const el = document.querySelector('[data-testid=decode-status]')!;
+      const seen: string[] = ((window as unknown as { statuses: string[] }).statuses = []);
+      new MutationObserver(() => seen.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
+    });
     await dropFile(page, `${name}.wav`, new Uint8Array(readFileSync(fixture('calls', `${name}.wav`))), 'audio/wav');
     await page.waitForSelector('[data-testid=frame-list] details', { timeout: 120_000 });
 
@@ -60,6 +66,9 @@ describe('Decode view', () => {
     expect(frames.map((f) => f.name)).toEqual(truth);
     expect(frames.every((f) => f.ok)).toBe(true);
     expect(await page.locator('[data-testid=decode-status]').innerText()).toMatch(/Decoded v29_9600_noecm\.wav/);
+    const statuses = await page.evaluate(() => (window as unknown as { statuses: string[] }).statuses);
+    const percents = statuses.map((t) => t.match(/Analysing\u2026 (\d+)%/)?.[1]).filter(Boolean).map(Number);
+    expect(percents.some((p) => p > 0 && p < 100)).toBe(true);
     expect(await page.locator('[data-testid=decode-summary]').innerText()).toMatch(/V\.29 9600/);
 
     // A frame opens to its fields and bytes.
