@@ -183,6 +183,8 @@ export class V17Receiver implements ModemReceiver {
   private pKp = 0;
   private pKi = 0;
   private psiSet = false;
+  private pc = 1; // cos(psi)
+  private ps = 0; // sin(psi)
   private phi0 = 0;
   private dw = 0;
   private nMid = 0;
@@ -700,10 +702,12 @@ export class V17Receiver implements ModemReceiver {
       // Carrier phase at this symbol's time, from the search blocks.
       const tSym = this.tau - (NPRE / 2) * T;
       this.psi = this.phi0 + this.dw * (tSym - this.nMid);
+      this.pc = Math.cos(this.psi);
+      this.ps = Math.sin(this.psi);
       this.psiSet = true;
     }
-    const cp = Math.cos(this.psi);
-    const sp = Math.sin(this.psi);
+    const cp = this.pc;
+    const sp = this.ps;
     const yr = zr * cp + zi * sp;
     const yi = zi * cp - zr * sp;
     this.showRe[this.showPos] = yr;
@@ -737,7 +741,7 @@ export class V17Receiver implements ModemReceiver {
         // Segment 2 may have begun: symbols far from the expected A/B must not steer the loop.
         const dr = yr - tr;
         const di = yi - ti;
-        if (dr * dr + di * di > 12) { this.psi += this.freq; return; }
+        if (dr * dr + di * di > 12) { this.turn(this.freq); return; }
         break;
       }
       case Stage.Train: {
@@ -804,7 +808,7 @@ export class V17Receiver implements ModemReceiver {
     const dr = tr - yr;
     const di = ti - yi;
     this.mseAvg += ((dr * dr + di * di) / 40 - this.mseAvg) * 0.02;
-    if (this.frozen) { this.psi += this.freq; return; }
+    if (this.frozen) { this.turn(this.freq); return; }
     if (adapt && this.eqMu > 0) {
       // Error rotated back into the equalizer's frame; normalised LMS.
       const er = dr * cp - di * sp;
@@ -828,9 +832,25 @@ export class V17Receiver implements ModemReceiver {
     let err = t2 > 0 ? (yi * tr - yr * ti) / t2 : 0;
     if (err > 0.5) err = 0.5; else if (err < -0.5) err = -0.5;
     this.freq += this.pKi * err;
-    this.psi += this.freq + this.pKp * err;
-    if (this.psi > Math.PI) this.psi -= 2 * Math.PI;
-    else if (this.psi < -Math.PI) this.psi += 2 * Math.PI;
+    this.turn(this.freq + this.pKp * err);
+  }
+
+  /** Advance the carrier phase by d radians (small): the angle, and its phasor without trig. */
+  private turn(d: number): void {
+    let psi = this.psi + d;
+    if (psi > Math.PI) psi -= 2 * Math.PI;
+    else if (psi < -Math.PI) psi += 2 * Math.PI;
+    this.psi = psi;
+    const d2 = d * d;
+    const c = 1 - d2 * 0.5 + d2 * d2 * (1 / 24);
+    const sn = d * (1 - d2 * (1 / 6) + d2 * d2 * (1 / 120));
+    let pc = this.pc * c - this.ps * sn;
+    let ps = this.ps * c + this.pc * sn;
+    const g = 1.5 - 0.5 * (pc * pc + ps * ps); // keeps |phasor| at 1
+    pc *= g;
+    ps *= g;
+    this.pc = pc;
+    this.ps = ps;
   }
 
   /** Is the last CDBA_MATCH symbols' history the start of segment 2 rather than more ABAB? */
