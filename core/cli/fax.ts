@@ -172,6 +172,34 @@ function heardPagePos(ep: FaxEndpoint): number {
   return fe.sample - fe.fastTrainedAt;
 }
 
+/**
+ * The test aids --spoil-tcf N and --spoil-page N, one implementation for the peer loop and for
+ * `call`: noise over the first N TCFs / page bursts where the receiving side's front end says it
+ * is in one. `sent` spoils a block the document's sender is about to put on the line, `heard` a
+ * block the document's receiver is about to hear (its own front end knows where the burst is).
+ */
+class Spoilers {
+  private readonly tcf: TcfSpoiler | null;
+  private readonly page: TcfSpoiler | null;
+  constructor(args: ParsedArgs) {
+    const nTcf = numberOption(args, 'spoil-tcf', 0);
+    const nPage = numberOption(args, 'spoil-page', 0);
+    this.tcf = nTcf > 0 ? new TcfSpoiler(nTcf) : null;
+    this.page = nPage > 0 ? new TcfSpoiler(nPage, 8000, 24000) : null;
+  }
+  get active(): boolean {
+    return this.tcf !== null || this.page !== null;
+  }
+  sent(sender: FaxEndpoint, block: Float32Array): void {
+    this.tcf?.apply(block, sentTcfPos(sender));
+    this.page?.apply(block, sentPagePos(sender));
+  }
+  heard(receiver: FaxEndpoint, block: Float32Array): void {
+    this.tcf?.apply(block, heardTcfPos(receiver));
+    this.page?.apply(block, heardPagePos(receiver));
+  }
+}
+
 /** A growing recording of both directions. */
 class Recorder {
   private sent: Float32Array[] = [];
@@ -271,10 +299,7 @@ async function runWithPeer(ep: FaxEndpoint, command: string, args: ParsedArgs, r
   let samples = 0;
   let peerGone = false;
   let eofAt: number | null = null;
-  const spoilN = numberOption(args, 'spoil-tcf', 0);
-  const spoiler = spoilN > 0 ? new TcfSpoiler(spoilN) : null;
-  const spoilP = numberOption(args, 'spoil-page', 0);
-  const pageSpoiler = spoilP > 0 ? new TcfSpoiler(spoilP, 8000, 24000) : null;
+  const spoilers = new Spoilers(args);
   const sending = ep.engine.options.direction === 'send';
   ep.start();
   // After our phase E keep the peer fed with silence (it may still be sending its DCN or
@@ -282,8 +307,7 @@ async function runWithPeer(ep: FaxEndpoint, command: string, args: ParsedArgs, r
   let tail = 250;
   while (samples < maxSamples && tail > 0) {
     sentCopy.set(out);
-    if (spoiler && sending) spoiler.apply(sentCopy, sentTcfPos(ep));
-    if (pageSpoiler && sending) pageSpoiler.apply(sentCopy, sentPagePos(ep));
+    if (sending) spoilers.sent(ep, sentCopy);
     if (toPeer) toPeer.process(sentCopy, heard);
     if (!peerGone) {
       toS16(sentCopy, wire);
@@ -294,8 +318,7 @@ async function runWithPeer(ep: FaxEndpoint, command: string, args: ParsedArgs, r
       heard.fill(0);
     }
     if (spawnError) throw new Error(`cannot start peer: ${(spawnError as Error).message}`);
-    if (spoiler && !sending) spoiler.apply(heard, heardTcfPos(ep));
-    if (pageSpoiler && !sending) pageSpoiler.apply(heard, heardPagePos(ep));
+    if (!sending) spoilers.heard(ep, heard);
     if (fromPeer) fromPeer.process(heard, out);
     rec?.add(out, heard);
     if (!ep.done) ep.process(heard, out);
@@ -436,9 +459,12 @@ export const callCommand: Command = {
       try { aToB = createLineModel(spec, 0); bToA = createLineModel(spec, 1); } catch (e) { throw new UsageError(`--line: ${(e as Error).message}`); }
     }
     const rec = stringOption(args, 'wav') ? new Recorder() : null;
+    const spoilers = new Spoilers(args);
     const t0 = process.cpuUsage();
     const run = runBackToBack(caller, answerer, {
       maxSeconds: numberOption(args, 'max-seconds', 900), aToB, bToA,
+      // The answerer receives the document: spoil what it hears, where its front end sees the burst.
+      hear: spoilers.active ? (heardByB) => spoilers.heard(answerer, heardByB) : undefined,
       tap: rec ? (heardByB, heardByA) => rec.add(heardByB, heardByA) : undefined,
     });
     const cpu = process.cpuUsage(t0);

@@ -19,6 +19,9 @@ export interface BackToBackOptions {
   /** Line from a to b, and from b to a. */
   aToB?: LineDirection;
   bToA?: LineDirection;
+  /** Called with each block about to be heard by b (from a) and by a (from b), after the line
+   *  models; may change them in place (the --spoil-* test aids). */
+  hear?: (heardByB: Float32Array, heardByA: Float32Array) => void;
   /** Called with each block as heard by b (from a) and by a (from b), e.g. to record the line. */
   tap?: (heardByB: Float32Array, heardByA: Float32Array) => void;
 }
@@ -37,6 +40,7 @@ export function runBackToBack(a: FaxEndpoint, b: FaxEndpoint, opts: BackToBackOp
     // toB/toA were produced last step; what each side sent then is what it hears echoed now.
     if (opts.aToB) opts.aToB.process(toB, toA);
     if (opts.bToA) opts.bToA.process(toA, toB);
+    opts.hear?.(toB, toA);
     opts.tap?.(toB, toA);
     if (!a.done) a.process(toA, nextToB); else nextToB.set(silence);
     if (!b.done) b.process(toB, nextToA); else nextToA.set(silence);

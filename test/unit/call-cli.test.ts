@@ -15,8 +15,10 @@ import { readTiff } from '../../core/formats/tiff';
 import { parseWav } from '../../core/formats/wav';
 import { taglineMetrics } from '../../core/docs/tagline';
 import { strideOf } from '../../core/t4/image';
+import { parseDcs } from '../../core/t30/dis';
 
 const DOC1 = fixture('pages', 'chart_std_1p_g3-1d.tif');
+const DOC3 = fixture('pages', 'doc_std_3p_g3-2d.tif');
 
 function cmp(a: string, b: string): { identical: boolean; pages_b: number } {
   try {
@@ -74,6 +76,25 @@ describe('webfax call', () => {
     expect(w.channels.length).toBe(2);
     expect(w.sampleRate).toBe(8000);
     expect(Math.abs(w.channels[0]!.length / 8000 - s.audio_s)).toBeLessThan(0.05);
+  });
+
+  it('--spoil-tcf 1: the receiver answers FTT, the sender steps down and delivers every page identical', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webfax-call-'));
+    const code = await callCommand.run([DOC3, '--out', dir, '--spoil-tcf', '1', '--summary', join(dir, 's.json')]);
+    const s = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
+    expect(code, JSON.stringify(s.tx.frames)).toBe(0);
+    const names = (s.tx.frames as { dir: string; name: string }[]).map((f) => `${f.dir} ${f.name}`);
+    expect(names.filter((n) => n === 'rx FTT').length).toBe(1);
+    const dcsRates = (s.tx.frames as { dir: string; name: string; hex: string }[])
+      .filter((f) => f.dir === 'tx' && f.name === 'DCS')
+      .map((f) => parseDcs(Buffer.from(f.hex, 'hex').subarray(3)).bitRate);
+    expect(dcsRates.length).toBeGreaterThanOrEqual(2);
+    expect(dcsRates[1]!).toBeLessThan(dcsRates[0]!);
+    expect(s.rx.bit_rate).toBe(dcsRates[dcsRates.length - 1]);
+    expect(s.rx.pages_received).toBe(3);
+    const c = cmp(DOC3, join(dir, 'received.tif'));
+    expect(c.pages_b).toBe(3);
+    expect(c.identical).toBe(true);
   });
 
   it('bad input: clear errors, no stack traces, no hangs', async () => {
