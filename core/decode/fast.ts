@@ -8,9 +8,14 @@
  *     sender's PPS is heard) closes a complete block, and at the end of a page the blocks are
  *     decoded (T.6 or T.4) into the page image.
  * V.17 uses the long training for the TCF and the short one (reusing the equalizer) after it.
- * A recording that starts after the DCS: until a DCS is heard, probe receivers (V.29 9600,
- * V.27ter 4800, V.17 14400) listen; the first to train is adopted as the call's modem, and its
- * page is decoded both as MH and as MR, keeping the better (`guessed` marks such pages).
+ * A recording that starts after the DCS: until a DCS is heard, probe receivers listen (V.29
+ * 9600/7200, V.27ter 4800/2400, V.17 14400..7200 with the long training and, for recordings that
+ * start after the TCF, with a cold short training). Several probes may train on one burst (V.17's
+ * training is the same at every rate), so the trained ones keep their bits for 0.3 s and the one
+ * whose bits look most like fax data (EOLs, HDLC flags, TCF zeros) is adopted as the call's
+ * modem; its bits are replayed and its page is decoded both as MH and as MR, keeping the better
+ * (`guessed` marks such pages). A page burst already under way when the recording starts, or
+ * still under way when it ends, is decoded from the first EOL and flagged `partial`.
  * Time: the caller stamps status events with the start of the sub-block being fed (20 ms).
  */
 import { createReceiver, type ModemName, type Receiver } from '../modems/registry';
@@ -59,7 +64,31 @@ export interface PageInfo {
   error?: string;
   /** No DCS was heard: modem found by probing, coding by trying both. */
   guessed?: boolean;
+  /** Part of the page is not in the recording: 'start' (it began earlier) or 'end' (it ends during the page). */
+  partial?: 'start' | 'end';
 }
+
+interface Probe {
+  modem: ModemName;
+  rate: number;
+  short: boolean;
+  rx: Receiver;
+  /** Sample of its last carrier-up, and of its training success (-1: not trained). */
+  up: number;
+  trainedAt: number;
+  /** Bits heard since training, kept until the probes are compared. */
+  bits: number[];
+}
+
+/** Probe order: the rates a fax most often uses first (ties in the scoring go to the earlier). */
+const PROBES: [ModemName, number, boolean][] = [
+  ['v17', 14400, false], ['v17', 14400, true], ['v29', 9600, false], ['v27ter', 4800, false],
+  ['v17', 12000, false], ['v17', 12000, true], ['v17', 9600, false], ['v17', 9600, true],
+  ['v17', 7200, false], ['v17', 7200, true], ['v29', 7200, false], ['v27ter', 2400, false],
+];
+/** How long trained probes collect bits before one is chosen (samples). */
+const PROBE_WINDOW = 2400;
+const PROBE_MAX_BITS = 8000;
 
 const MODEM_NAMES: Record<string, ModemName> = { 'V.27ter': 'v27ter', 'V.29': 'v29', 'V.17': 'v17' };
 
@@ -87,7 +116,10 @@ export class FastListener {
   private ecmGood = 0;
   private ecmBad = 0;
   // Probing (no DCS heard yet).
-  private probes: { modem: ModemName; rate: number; rx: Receiver; up: number }[] = [];
+  private probes: Probe[] = [];
+  private firstTrained = -1;
+  /** The recording began with this burst already under way (probing found its carrier at once). */
+  private startedInBurst = false;
   private guessed = false;
   private t4Alt: T4Decoder | null = null;
   private pageRowsAlt: Uint8Array[] = [];
@@ -103,25 +135,53 @@ export class FastListener {
   }
 
   private startProbes(): void {
-    for (const [modem, rate] of [['v29', 9600], ['v27ter', 4800], ['v17', 14400]] as [ModemName, number][]) {
+    for (const [modem, rate, short] of PROBES) {
       try {
-        const probe = { modem, rate, rx: null as unknown as Receiver, up: 0 };
-        probe.rx = createReceiver(modem, rate, (b) => { if (this.rx === probe.rx) this.putBit(b); }, (st) => this.probeStatus(probe, st), {});
+        const probe: Probe = { modem, rate, short, rx: null as unknown as Receiver, up: 0, trainedAt: -1, bits: [] };
+        probe.rx = createReceiver(modem, rate, (b) => this.probeBit(probe, b), (st) => this.probeStatus(probe, st), { shortTrain: short });
         this.probes.push(probe);
       } catch {
-        // modem not available in this build
+        // modem or rate not available in this build
       }
     }
   }
 
-  private probeStatus(p: { modem: ModemName; rate: number; rx: Receiver; up: number }, st: ModemStatus): void {
+  private probeBit(p: Probe, bit: number): void {
+    if (this.rx === p.rx) this.putBit(bit);
+    else if (p.trainedAt >= 0 && p.bits.length < PROBE_MAX_BITS) p.bits.push(bit);
+  }
+
+  private probeStatus(p: Probe, st: ModemStatus): void {
     if (this.rx === p.rx) {
       this.status(st);
       return;
     }
     if (st.kind === 'carrier-up') p.up = this.now;
-    if (st.kind !== 'training-succeeded' || this.rx) return;
-    // Adopt this probe as the call's modem: a non-ECM page of unknown coding, 1728 wide.
+    if (st.kind === 'training-succeeded') {
+      p.trainedAt = this.now;
+      p.bits = [];
+      if (this.firstTrained < 0) this.firstTrained = this.now;
+    }
+    if (st.kind === 'carrier-down' || st.kind === 'training-failed') {
+      // A burst shorter than the window: choose now among what trained, else forget it.
+      if (p.trainedAt >= 0 && st.kind === 'carrier-down') this.chooseProbe();
+      p.trainedAt = -1;
+      p.bits = [];
+    }
+  }
+
+  /** Adopt the trained probe whose bits look most like fax data as the call's modem. */
+  private chooseProbe(): void {
+    let best: Probe | null = null;
+    let bestScore = -1;
+    for (const p of this.probes) {
+      if (p.trainedAt < 0) continue;
+      const s = faxLikeness(p.bits);
+      if (s > bestScore) { best = p; bestScore = s; }
+    }
+    this.firstTrained = -1;
+    if (!best) return;
+    const p = best;
     const family = p.modem === 'v17' ? 'V.17' : p.modem === 'v29' ? 'V.29' : 'V.27ter';
     this.dcs = { ...defaultDcsParams(), modem: family, bitRate: p.rate, twoD: true };
     this.modem = p.modem;
@@ -129,19 +189,25 @@ export class FastListener {
     this.probes = [];
     this.guessed = true;
     this.tcfDone = true;
+    // A V.17 burst trains long only for the TCF; the pages that follow use the short training.
     this.longTrained = p.modem === 'v17';
+    this.startedInBurst = p.up < 160;
     const now = this.now;
     this.now = p.up;
     this.status({ kind: 'carrier-up', sample: 0 });
+    this.now = p.trainedAt;
+    this.status({ kind: 'training-succeeded', sample: 0 });
     this.now = now;
-    this.status(st);
+    for (const b of p.bits) this.putBit(b);
   }
 
   /** A DCS was heard from this channel's sender: listen for its modem, expect a TCF next. */
   setDcs(dcs: DcsParams): void {
     this.finishNonEcmPage();
     this.probes = [];
+    this.firstTrained = -1;
     this.guessed = false;
+    this.startedInBurst = false;
     this.dcs = dcs;
     this.modem = MODEM_NAMES[dcs.modem] ?? 'v29';
     this.tcfDone = false;
@@ -160,7 +226,10 @@ export class FastListener {
       this.now = now + i;
       const n = Math.min(160, length - i);
       if (this.rx) this.rx.rx(samples, offset + i, n);
-      else for (const p of this.probes) p.rx.rx(samples, offset + i, n);
+      else {
+        for (const p of this.probes) p.rx.rx(samples, offset + i, n);
+        if (this.firstTrained >= 0 && this.now - this.firstTrained >= PROBE_WINDOW) this.chooseProbe();
+      }
     }
   }
 
@@ -274,7 +343,8 @@ export class FastListener {
     this.t4Alt = this.guessed ? new T4Decoder({ width, coding: 'mh', onRow: (row) => this.pageRowsAlt.push(row.slice()) }) : null;
   }
 
-  private finishNonEcmPage(): void {
+  /** `ending`: the recording ends while the page's burst is still on. */
+  private finishNonEcmPage(ending = false): void {
     const t4 = this.t4;
     if (!t4) return;
     this.t4 = null;
@@ -298,10 +368,12 @@ export class FastListener {
       return;
     }
     const d = this.dcs!;
+    const partial = this.startedInBurst ? 'start' : ending ? 'end' : undefined;
+    this.startedInBurst = false;
     this.onPage({
       channel: this.channel, start: this.burst?.start ?? this.now, end: this.now, image: this.rowsToImage(rows, d.width),
       rows: stats.rows, badRows: stats.badRows, ecm: false, coding, modem: d.modem, bitRate: d.bitRate, error: stats.error,
-      ...(this.guessed ? { guessed: true } : {}),
+      ...(this.guessed ? { guessed: true } : {}), ...(partial ? { partial } : {}),
     });
   }
 
@@ -415,10 +487,37 @@ export class FastListener {
 
   /** End of recording: close an open burst and a page still being decoded. */
   flush(): void {
+    if (this.firstTrained >= 0 && !this.rx) this.chooseProbe();
     if (this.inBurst && this.burst) {
       if (!this.trained && !this.burst.reason) this.burst.reason = 'the recording ends during the training';
+      if (this.trained && this.burst.what === 'page' && !(this.guessed && this.ecmGood > 0)) this.finishNonEcmPage(true);
       this.endBurst();
     }
     this.finishNonEcmPage();
   }
+}
+
+/**
+ * How much a run of bits looks like fax data rather than a receiver at the wrong rate (which
+ * gives scrambled noise): T.4 EOLs (11 zeros then a one), HDLC flags (0x7E), and long runs of
+ * zeros (TCF, white fill). Per bit, so probes with more bits are not favoured.
+ */
+export function faxLikeness(bits: readonly number[]): number {
+  if (bits.length === 0) return 0;
+  let zeros = 0;
+  let marks = 0;
+  let longZeros = 0;
+  let shift = 0;
+  for (const b of bits) {
+    shift = ((shift << 1) | b) & 0xff;
+    if (b === 0) {
+      zeros++;
+      if (zeros > 11) longZeros++;
+    } else {
+      if (zeros >= 11) marks++;
+      zeros = 0;
+    }
+    if (shift === 0x7e) marks++;
+  }
+  return (longZeros + 20 * marks) / bits.length;
 }

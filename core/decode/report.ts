@@ -69,6 +69,8 @@ export interface ReportPage {
   error?: string;
   /** No DCS was heard before it: modem found by probing, coding by trying MH and MR. */
   guessed?: boolean;
+  /** Part of the page is missing from the recording: 'start' (begun before it) or 'end' (it ends during the page). */
+  partial?: 'start' | 'end';
   /** Where the page came from when not from this channel's audio ("T.38 a:p->b:q"). */
   source?: string;
   /** PNG file name when pages were written. */
@@ -146,6 +148,7 @@ export class ReportBuilder {
           rows: p.rows, badRows: p.badRows, ecm: p.ecm, coding: p.coding, modem: p.modem, bitRate: p.bitRate,
           ...(p.error ? { error: p.error } : {}),
           ...(p.guessed ? { guessed: true } : {}),
+          ...(p.partial ? { partial: p.partial } : {}),
         });
         this.images.push(p.image);
         break;
@@ -200,7 +203,16 @@ export class ReportBuilder {
     });
     if (dup.size) this.warnings.push(`${dup.size} page(s) heard again as echo on the other channel, not listed`);
     const order = this.pages.map((_, i) => i).filter((i) => !dup.has(i)).sort((a, b) => this.pages[a]!.t - this.pages[b]!.t);
-    const pages = order.map((i, k) => ({ ...this.pages[i]!, number: k + 1 }));
+    // A recording that starts mid-call (no DCS, pages guessed): end-of-page signals heard before
+    // the first decoded page belong to pages that began before the recording; count them in.
+    const first = order.length ? this.pages[order[0]!]! : null;
+    let before = 0;
+    if (first?.guessed) {
+      before = frames.filter((f) => f.fcsOk && !f.echo && f.t < first.t &&
+        (['MPS', 'EOP', 'EOM'].includes(f.name) || (f.name === 'PPS' && f.values.postMessage !== 'NULL' && f.values.postMessage !== undefined))).length;
+      if (before) this.warnings.push(`the recording starts during the call: ${before} page(s) before page ${before + 1} were sent before or while it began and could not be decoded`);
+    }
+    const pages = order.map((i, k) => ({ ...this.pages[i]!, number: before + k + 1 }));
     const images = order.map((i) => this.images[i]!);
     this.pages.splice(0, this.pages.length, ...pages);
     this.images.splice(0, this.images.length, ...images);
@@ -267,7 +279,8 @@ function verdict(frames: ReportFrame[], modem?: string, bitRate?: number, pages:
     const answer = rs.length && rs[rs.length - 1] !== 'PPR' ? rs[rs.length - 1] : 'no answer heard';
     const pprs = rs.filter((n) => n === 'PPR').length;
     const bad = p.rows ? ` ${((100 * p.badRows) / p.rows).toFixed(p.badRows ? 1 : 0)}% bad rows` : '';
-    pageTexts.push(`page ${p.number} (${p.rows} rows,${bad}) ${answer}${pprs ? ` after ${pprs} PPR` : ''}`);
+    const part = p.partial === 'start' ? 'partial: its start is before the recording, ' : p.partial === 'end' ? 'partial: the recording ends during it, ' : '';
+    pageTexts.push(`page ${p.number} (${part}${p.rows} rows,${bad}) ${answer}${pprs ? ` after ${pprs} PPR` : ''}`);
   });
   if (pages.length) parts.push(`${pages.length} page(s) decoded${pages[0]!.ecm ? ' with ECM' : ''}: ${pageTexts.join('; ')}.`);
   else {
@@ -303,7 +316,7 @@ export function formatReport(r: DecodeReport): string {
     items.push({ t: b.start, text: [`${fmtT(b.start)}  ${b.modem} ${b.bitRate} bit/s until ${b.end.toFixed(3)} s: ${what}${b.mse !== undefined ? `, MSE ${b.mse}` : ''}`] });
   }
   for (const p of r.pages) {
-    items.push({ t: p.t, text: [`${fmtT(p.t)}  Page ${p.number}: ${p.width} x ${p.rows} rows, ${p.badRows} bad, ${p.coding.toUpperCase()}${p.ecm ? ' (ECM)' : ''}${p.guessed ? ' (no DCS heard: modem and coding guessed)' : ''}${p.file ? ` -> ${p.file}` : ''}${p.error ? ` [${p.error}]` : ''}`] });
+    items.push({ t: p.t, text: [`${fmtT(p.t)}  Page ${p.number}: ${p.width} x ${p.rows} rows, ${p.badRows} bad, ${p.coding.toUpperCase()}${p.ecm ? ' (ECM)' : ''}${p.guessed ? ' (no DCS heard: modem and coding guessed)' : ''}${p.partial ? ` (partial: ${p.partial === 'start' ? 'begins before the recording' : 'the recording ends during it'})` : ''}${p.file ? ` -> ${p.file}` : ''}${p.error ? ` [${p.error}]` : ''}`] });
   }
   let msg = 0;
   // Per channel: frame number inside the open message (0 = no message open).
