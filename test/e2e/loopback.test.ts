@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { startSite, openPage, canvasBits, byteDiff, type Site } from './harness';
 import { fixture } from '../helpers/peers';
 import { readTiff } from '../../core/formats/tiff';
+import { PDFDocument, rgb } from 'pdf-lib';
 
 let site: Site;
 beforeAll(async () => { site = await startSite(); });
@@ -54,6 +55,45 @@ describe('two-tab loopback', () => {
     if (process.env.SCREENSHOTS === '1') {
       await rx.page.locator('[data-testid=lb-pages]').scrollIntoViewIfNeeded();
       await rx.page.screenshot({ path: 'docs/screenshots/loopback-received.png', fullPage: true });
+    }
+    await context.close();
+  });
+
+  it('sends a PDF: pdf.js renders it in the sending tab\'s worker, the other tab receives the page', async () => {
+    // An A4 PDF with one black box whose place on the page we know.
+    const pdf = await PDFDocument.create();
+    const a4 = pdf.addPage([595.28, 841.89]);
+    a4.drawRectangle({ x: 100, y: 500, width: 300, height: 200, color: rgb(0, 0, 0) });
+    const bytes = Buffer.from(await pdf.save());
+    const context = await site.browser.newContext();
+    const rx = await openPage(site, context, '#loopback?role=receive&room=pdf');
+    const tx = await openPage(site, context, '#loopback?role=send&room=pdf');
+    await rx.page.waitForSelector('[data-testid=lb-start]');
+    await tx.page.waitForSelector('[data-testid=lb-start]');
+    await tx.page.setInputFiles('#lb-doc', { name: 'box.pdf', mimeType: 'application/pdf', buffer: bytes });
+    await rx.page.click('[data-testid=lb-start]');
+    await tx.page.click('[data-testid=lb-start]');
+    const canvas = rx.page.locator('[data-testid=lb-pages] canvas');
+    await canvas.first().waitFor({ timeout: 150_000 });
+    await rx.page.waitForFunction(() => /went through|failed/.test(document.querySelector('[data-testid=lb-result]')?.textContent ?? ''), null, { timeout: 60_000 });
+    expect(await rx.page.locator('[data-testid=lb-result]').innerText()).toMatch(/went through: 1 page received/);
+
+    // The page is a fax page (1728 wide at 204 dpi, fine: 196 lines per inch) and its only black is
+    // one solid box of 300 x 200 points (4.17 x 2.78 inches), wherever fitting and chopping put it.
+    const got = await canvasBits(canvas.first());
+    expect(got.width).toBe(1728);
+    const stride = got.width >> 3;
+    let minx = Infinity, miny = Infinity, maxx = -1, maxy = -1, n = 0;
+    for (let y = 0; y < got.height; y++) for (let x = 0; x < got.width; x++) {
+      if ((got.data[y * stride + (x >> 3)]! >> (7 - (x & 7))) & 1) { n++; minx = Math.min(minx, x); maxx = Math.max(maxx, x); miny = Math.min(miny, y); maxy = Math.max(maxy, y); }
+    }
+    const w = maxx - minx + 1, h = maxy - miny + 1;
+    expect(n / (w * h)).toBeGreaterThan(0.99);
+    expect(Math.abs(w / 204 / (300 / 72) - 1)).toBeLessThan(0.04);
+    expect(Math.abs(h / 196 / (200 / 72) - 1)).toBeLessThan(0.04);
+    for (const t of [rx, tx]) {
+      expect(t.consoleErrors).toEqual([]);
+      expect(t.foreign()).toEqual([]);
     }
     await context.close();
   });
