@@ -11,7 +11,9 @@
  * Then a matched RRC filter is evaluated at T/2 instants (polyphase, sub-sample phases), the
  * instants steered by a Gardner timing loop, into a T/2 fractionally spaced complex equalizer whose
  * output is de-rotated by a second-order decision-directed carrier loop.
- * Per symbol: during ABAB the loop settles and the start of segment 2 is found by matching the
+ * Per symbol: during ABAB the loop settles, the equalizer learns the three tones (A and B are judged
+ * against where they arrive: a line's group-delay distortion can move them far from the ideal points),
+ * and the start of segment 2 is found by matching the
  * known CDBA sequence (the receiver generates segments 2-3 itself, see v17-training.ts); the
  * equalizer trains on the known symbols (fast, then slow), is checked for convergence, then runs
  * decision directed through segment 4 and the data. The Viterbi decoder (trellis.ts) releases
@@ -193,6 +195,9 @@ export class V17Receiver implements ModemReceiver {
   private trainIdx = 0;
   private readonly histRe = new Float32Array(CDBA_MATCH);
   private readonly histIm = new Float32Array(CDBA_MATCH);
+  private readonly abRe = new Float32Array(2); // A and B as received during segment 1
+  private readonly abIm = new Float32Array(2);
+  private readonly abMiss = new Int32Array(2);
   private errAcc = 0;
   private errN = 0;
   private mseAvg = 0;
@@ -625,6 +630,9 @@ export class V17Receiver implements ModemReceiver {
     this.errAcc = 0; this.errN = 0;
     this.mseAvg = 1;
     this.badRun = 0;
+    this.abRe[0] = ABCD[0]!; this.abIm[0] = ABCD[1]!;
+    this.abRe[1] = ABCD[2]!; this.abIm[1] = ABCD[3]!;
+    this.abMiss.fill(0);
     this.stage = Stage.Abab;
     // The pattern is proof of a carrier even where energy alone did not tell (noise at the same level).
     this.energyOn = true;
@@ -738,10 +746,27 @@ export class V17Receiver implements ModemReceiver {
         }
         if (this.count > 420) { this.fail('no segment 2 (CDBA) after the ABAB segment'); return; }
         if (this.count === 40) { this.pKp = 0.08; this.pKi = 0.002; }
-        // Segment 2 may have begun: symbols far from the expected A/B must not steer the loop.
-        const dr = yr - tr;
-        const di = yi - ti;
-        if (dr * dr + di * di > 12) { this.turn(this.freq); return; }
+        // Skipped symbols still advance the carrier phase (the loop below is not run for them).
+        if (this.count <= 4) { this.turn(this.freq); return; } // the equalizer's ring is still filling
+        // Segment 2 may have begun: symbols far from where A/B have been arriving must not steer
+        // the loop or the equalizer. Judged against the observed A/B points, not the ideal ones: a
+        // line's group-delay distortion turns the 600/3000 Hz tones against the 1800 Hz one, and
+        // that moves A and B (the Wireshark T.38 sample: 60 degrees, every point > 4 off ideal).
+        const dr = yr - this.abRe[ab]!;
+        const di = yi - this.abIm[ab]!;
+        const settling = this.count <= 24; // the first symbols may predate the signal
+        if (!settling && dr * dr + di * di > 12) {
+          // Segment 2 is matched within CDBA_MATCH symbols; a longer run of misses means the
+          // reference point was learnt wrong (e.g. from a transient): learn it again from here.
+          if (++this.abMiss[ab]! > 2 * CDBA_MATCH) { this.abRe[ab] = yr; this.abIm[ab] = yi; this.abMiss[ab] = 0; }
+          this.turn(this.freq);
+          return;
+        }
+        this.abMiss[ab] = 0;
+        const a = settling ? 0.5 : 0.2;
+        this.abRe[ab] += dr * a; this.abIm[ab] += di * a;
+        // ABAB is three tones: the equalizer learns them now, so segment 2 arrives near the ideal points.
+        if (!settling) { adapt = true; this.eqMu = this.shortTrain && this.haveSaved ? 0.02 : 0.05; }
         break;
       }
       case Stage.Train: {
