@@ -39,6 +39,21 @@ function truthFor(wav: string) {
   return { v21: lines.filter((l) => l.name && l.modem === 'V.21'), call };
 }
 
+/** The high-speed bursts the call sent (fast_tx_start/fast_tx_end pairs in the frames.jsonl), in seconds. */
+function truthFast(wav: string): { modem: string; bitRate: number; what: string; start: number; end: number }[] {
+  const base = wav.replace(/\.stereo\.wav$|\.wav$/, '');
+  const ev = readFileSync(join(dir, `${base}.frames.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const out: { modem: string; bitRate: number; what: string; start: number; end: number }[] = [];
+  for (const e of ev) {
+    if (e.event === 'fast_tx_start') {
+      out.push({ modem: e.modem, bitRate: e.bit_rate, what: e.what === 'ecm_block' ? 'ecm' : e.what, start: e.modem_on_sample / 8000, end: NaN });
+    } else if (e.event === 'fast_tx_end') {
+      out[out.length - 1]!.end = e.modem_off_sample / 8000;
+    }
+  }
+  return out;
+}
+
 describe('decode: spandsp call recordings', () => {
   for (const wav of recordings) {
     it(`${wav}: every V.21 frame, in order, good FCS, IDs and DCS as the call; pages as sent`, () => {
@@ -74,6 +89,17 @@ describe('decode: spandsp call recordings', () => {
       const vsSpandsp = pageCmp(sentDoc, join(dir, wav.replace(/\.stereo\.wav$|\.wav$/, '.rx.tif')));
       expect(vsSent.pages_b).toBe(3);
       vsSent.pages.forEach((p, i) => expect(p.rows_differing).toBeLessThanOrEqual(vsSpandsp.pages[i]!.rows_differing));
+      // Bursts: one per fast_tx_start/fast_tx_end pair the caller sent, same modem and rate,
+      // start and end within 0.3 s, each trained, each sorted as TCF, page or ECM block.
+      const fast = truthFast(wav);
+      expect(r.bursts.length).toBe(fast.length);
+      r.bursts.forEach((b, i) => {
+        const want = fast[i]!;
+        expect(b.training).toBe('succeeded');
+        expect([b.modem, b.bitRate, b.what]).toEqual([want.modem, want.bitRate, want.what]);
+        expect(Math.abs(b.start - want.start)).toBeLessThan(0.3);
+        expect(Math.abs(b.end - want.end)).toBeLessThan(0.3);
+      });
       const tcf = r.bursts.filter((b) => b.what === 'tcf');
       expect(tcf.length).toBeGreaterThan(0);
       expect(tcf[tcf.length - 1]!.modem).toBe(call.modem);
