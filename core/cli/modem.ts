@@ -12,7 +12,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from './command';
 import { UsageError, flagOption, numberOption, parseArgs, stringOption, type OptionSpec } from './args';
-import { decodeWav16, encodeWav16 } from './modem-wav';
+import { encodeWav, parseWav } from '../formats/wav';
 import { parseModemName, supportedRates, type ModemName } from '../modems/registry';
 import { packBitsLsbFirst, prbsBits, unpackBitsLsbFirst } from '../modems/prbs';
 import { compareBits, demodulate, modulate } from '../line/modem-harness';
@@ -50,9 +50,10 @@ function readAudio(path: string): Float32Array {
     for (let i = 0; i < n; i++) out[i] = dv.getInt16(2 * i, true) / 32768;
     return out;
   }
-  const { samples, sampleRate } = decodeWav16(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  if (sampleRate !== 8000) throw new Error(`${path}: sample rate ${sampleRate} Hz, expected 8000`);
-  return samples;
+  const w = parseWav(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  if (w.sampleRate !== 8000) throw new Error(`${path}: sample rate ${w.sampleRate} Hz, expected 8000`);
+  if (w.channels.length === 0) throw new Error(`${path}: no audio channels`);
+  return w.channels[0]!;
 }
 
 function modemAndRate(args: ReturnType<typeof parseArgs>): { modem: ModemName; rate: number } {
@@ -82,7 +83,7 @@ function runTx(argv: string[]): number {
     shortTrain: flagOption(args, 'short-train'),
   });
   if (args.options.has('snr')) audio = applyLine(audio, { snrDb: numberOption(args, 'snr', 30), signalDbm0: numberOption(args, 'level', -14), seed: numberOption(args, 'seed', 1) });
-  writeFileSync(out, encodeWav16(audio));
+  writeFileSync(out, encodeWav([audio], 8000));
   console.log(JSON.stringify({ modem: NAMES[modem], rate, bits: bits.length, audio_s: +(audio.length / 8000).toFixed(3), file: out }));
   return 0;
 }

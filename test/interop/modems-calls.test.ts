@@ -8,7 +8,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fixture } from '../helpers/peers';
-import { decodeWav16 } from '../../core/cli/modem-wav';
+import { parseWav } from '../../core/formats/wav';
 import { createReceiver, type ModemName } from '../../core/modems/registry';
 
 interface Burst { what: string; on: number; off: number }
@@ -23,7 +23,7 @@ const CALLS: Array<{ name: string; modem: ModemName; rate: number }> = [
 describe('receivers over whole call recordings', () => {
   for (const c of CALLS) {
     it(`${c.name}: one training per burst, none elsewhere, TCF all zeros`, () => {
-      const x = decodeWav16(readFileSync(fixture('calls', `${c.name}.wav`))).samples;
+      const x = parseWav(readFileSync(fixture('calls', `${c.name}.wav`))).channels[0]!;
       const log = readFileSync(fixture('calls', `${c.name}.frames.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       const bursts: Burst[] = [];
       for (const f of log) {

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { peerBin } from '../helpers/peers';
-import { decodeWav16, encodeWav16 } from '../../core/cli/modem-wav';
+import { encodeWav, parseWav } from '../../core/formats/wav';
 import { modulate, demodulate, compareBits } from '../../core/line/modem-harness';
 import { prbsBits } from '../../core/modems/prbs';
 import { powerDbm0 } from '../../core/dsp/level';
@@ -42,7 +42,7 @@ describe('spandsp modemtx -> webfax receiver', () => {
       it(`${c.modem} ${c.rate} at ${level} dBm0: trains, bits identical`, () => {
         const wav = join(dir, `sp_${c.peer}_${c.rate}.wav`);
         execFileSync(peerBin('modemtx'), ['--modem', c.peer, '--rate', String(c.rate), '--prbs', '3', '--bits', String(BITS), '-o', wav]);
-        let x = decodeWav16(readFileSync(wav)).samples;
+        let x = parseWav(readFileSync(wav)).channels[0]!;
         if (level !== -14) x = scaleTo(x, level);
         const r = demodulate(c.modem, c.rate, x);
         expect(r.training).toBe('succeeded');
@@ -62,7 +62,7 @@ describe('webfax transmitter -> spandsp modemrx', () => {
       it(`${c.modem} ${c.rate} at ${level} dBm0: spandsp trains, bits identical`, () => {
         const wav = join(dir, `wf_${c.peer}_${c.rate}.wav`);
         const x = modulate(c.modem, c.rate, prbsBits(4, BITS), { powerDbm0: level });
-        writeFileSync(wav, encodeWav16(x));
+        writeFileSync(wav, encodeWav([x], 8000));
         const out = execFileSync(peerBin('modemrx'), ['--modem', c.peer, '--rate', String(c.rate), '-i', wav, '--prbs', '4', '--bits', String(BITS)]).toString();
         const j = JSON.parse(out) as { training: string; bits_compared: number; bit_errors: number; bits_missing: number; offset: number };
         expect(j.training).toBe('succeeded');
