@@ -288,14 +288,75 @@ function verdict(frames: ReportFrame[], modem?: string, bitRate?: number, pages:
     const endSignals = names.filter((n) => n === 'MPS' || n === 'EOP' || n === 'EOM').length + good.filter((f) => f.name === 'PPS' && f.values.postMessage !== 'NULL').length;
     if (endSignals) parts.push(`${endSignals} end-of-page signal(s) were sent but no page could be decoded${pageBursts ? '' : ' (no page data burst trained)'}.`);
   }
-  const rtn = names.filter((n) => n === 'RTN').length;
-  if (rtn) parts.push(`The receiver rejected ${rtn} page(s) with RTN.`);
-  const eop = names.includes('EOP') || good.some((f) => f.values.postMessage === 'EOP');
-  if (names.includes('DCN')) parts.push(eop ? 'The call ended normally with EOP and DCN.' : 'The call was disconnected (DCN) before an EOP.');
-  else parts.push('No DCN was heard: the recording may end before the call did.');
+  parts.push(...pageStory(good));
   const bad = frames.length - good.length;
   if (bad) parts.push(`${bad} frame(s) had a bad FCS.`);
   return parts.join(' ');
+}
+
+/**
+ * What happened to each page on the line, from the control frames in order: the post-page
+ * signal (MPS/EOP/EOM, or a PPS with one) starts an attempt at the current DCS modem, the first
+ * final answer (MCF, RTP, PIP, PIN, RTN, ERR; PPRs counted) ends it; RTN keeps the same page for
+ * the next attempt. Then how the call ended: normally (the EOP answered, then DCN), the sender
+ * giving up after RTN, a DCN with the last post-page signal unanswered, or a DCN before any EOP.
+ */
+function pageStory(good: ReportFrame[]): string[] {
+  const texts: string[] = [];
+  let modem = '';
+  let page = 1;
+  let tries = 0;
+  let seg = '';
+  let pending = '';
+  let pprs = 0;
+  let last: { post: string; answer: string } | null = null;
+  for (const f of good) {
+    const post = ['MPS', 'EOP', 'EOM'].includes(f.name) ? f.name
+      : (f.name === 'PPS' || f.name === 'EOR') && typeof f.values.postMessage === 'string' && f.values.postMessage !== 'NULL' ? f.values.postMessage : '';
+    if (f.name === 'DCS' || f.name === 'CTC') {
+      if (f.values.modem) modem = `${f.values.modem} ${f.values.bitRate}`;
+    } else if (post) {
+      if (pending) continue; // the same post-page signal repeated (no answer yet, or after a PPR)
+      pending = post;
+      tries++;
+      seg = tries === 1 ? `${seg}page ${page} sent${modem ? ` at ${modem}` : ''}` : `${seg}; sent again${modem ? ` at ${modem}` : ''}`;
+    } else if (f.name === 'PPR' && pending) {
+      pprs++;
+    } else if (['MCF', 'RTP', 'PIP', 'PIN', 'RTN', 'ERR'].includes(f.name) && pending) {
+      seg += `${tries === 1 ? ', receiver answered ' : ', '}${f.name}${pprs ? ` after ${pprs} PPR` : ''}`;
+      last = { post: pending, answer: f.name };
+      pending = '';
+      pprs = 0;
+      if (f.name !== 'RTN') {
+        texts.push(seg);
+        seg = '';
+        page++;
+        tries = 0;
+      }
+    } else if (f.name === 'DCN') {
+      break;
+    }
+  }
+  const dcn = good.some((f) => f.name === 'DCN');
+  let end: string;
+  if (pending) {
+    seg += ', no answer heard';
+    end = dcn ? `The call was disconnected (DCN) with the sender's ${pending} unanswered.` : 'No DCN was heard: the recording may end before the call did.';
+  } else if (last?.answer === 'RTN' && seg) {
+    if (dcn) seg += `; sender gave up${tries > 1 ? ` after ${tries} tries` : ''}`;
+    end = dcn ? 'The call ended with DCN after the receiver rejected the page (RTN).' : 'No DCN was heard: the recording may end before the call did.';
+  } else if (!dcn) {
+    end = 'No DCN was heard: the recording may end before the call did.';
+  } else if (last?.post === 'EOP') {
+    end = `The call ended normally with EOP, ${last.answer} and DCN.`;
+  } else {
+    end = 'The call was disconnected (DCN) before an EOP.';
+  }
+  if (seg) texts.push(seg);
+  const out: string[] = [];
+  if (texts.length) out.push(`On the line: ${texts.join('; ')}.`);
+  out.push(end);
+  return out;
 }
 
 /** The report as text, frame by frame in the seed 003 style, tones interleaved by time. */
