@@ -20,6 +20,7 @@ import { createLineModel, TcfSpoiler, trainingSamples } from '../fax/line';
 import type { ModemFamily } from '../t30/negotiate';
 import type { CallResult } from '../t30/results';
 import { prepareDocument } from '../docs/prepare';
+import type { ChopMode } from '../docs/chop';
 import { writeTiff, type TiffCompression } from '../formats/tiff';
 import { encodeWav } from '../formats/wav';
 import type { BilevelImage } from '../t4/image';
@@ -44,7 +45,8 @@ const sendOptions: Record<string, OptionSpec> = {
   calling: { value: false, help: 'we place the call (default for send)' },
   answering: { value: false, help: 'we answer (the peer calls and polls us)' },
   tagline: { value: true, help: 'tagline across the top of each page, e.g. "From %n|%c|Page %p of %t"' },
-  chop: { value: true, help: 'page chop: none (default), last, all' },
+  chop: { value: true, help: 'page chop: cut the trailing white of the last page when at least INCHES of it (HylaFAX PageChopThreshold); none (default), last/all = 3 inches' },
+  'chop-all': { value: false, help: 'with --chop INCHES: chop every page, not only the last' },
   'ecm-frame-size': { value: true, help: 'ECM frame size when sending: 256 (default) or 64' },
   ...common,
 };
@@ -65,6 +67,7 @@ const callOptions: Record<string, OptionSpec> = {
   out: { value: true, help: 'directory for received.tif' },
   tagline: sendOptions.tagline!,
   chop: sendOptions.chop!,
+  'chop-all': sendOptions['chop-all']!,
   'ecm-frame-size': sendOptions['ecm-frame-size']!,
   compression: receiveOptions.compression!,
   ...common,
@@ -96,6 +99,23 @@ function storageCompression(args: ParsedArgs): TiffCompression {
   return c;
 }
 
+/** --chop INCHES [--chop-all], or the words none / last / all (3 inches, HylaFAX's default). */
+function chopOptions(args: ParsedArgs): { chop: ChopMode; chopThreshold?: number } {
+  const all = flagOption(args, 'chop-all');
+  const v = stringOption(args, 'chop');
+  if (v === undefined) {
+    if (all) throw new UsageError('--chop-all needs --chop INCHES');
+    return { chop: 'none' };
+  }
+  if (v === 'none' || v === 'last' || v === 'all') {
+    if (all && v !== 'all') throw new UsageError(`--chop-all with --chop ${v}`);
+    return { chop: v };
+  }
+  const inches = Number(v);
+  if (v.trim() === '' || !Number.isFinite(inches) || inches < 0) throw new UsageError(`--chop must be a number of inches >= 0 (or none, last, all), got "${v}"`);
+  return { chop: all ? 'all' : 'last', chopThreshold: inches };
+}
+
 async function loadPages(path: string, args: ParsedArgs, ident: string | undefined): Promise<BilevelImage[]> {
   let bytes: Uint8Array;
   try {
@@ -103,9 +123,8 @@ async function loadPages(path: string, args: ParsedArgs, ident: string | undefin
   } catch {
     throw new Error(`cannot read ${path}`);
   }
-  const chop = stringOption(args, 'chop') ?? 'none';
-  if (chop !== 'none' && chop !== 'last' && chop !== 'all') throw new UsageError('--chop must be none, last or all');
-  const pages = await prepareDocument(bytes, { tagline: stringOption(args, 'tagline'), ident, chop });
+  const { chop, chopThreshold } = chopOptions(args);
+  const pages = await prepareDocument(bytes, { tagline: stringOption(args, 'tagline'), ident, chop, chopThreshold });
   if (pages.length === 0) throw new Error(`${path}: no pages`);
   return pages;
 }

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { callCommand, sendCommand, receiveCommand } from '../../core/cli/fax';
 import { UsageError } from '../../core/cli/args';
 import { fixture, peerBin } from '../helpers/peers';
-import { readTiff } from '../../core/formats/tiff';
+import { readTiff, writeTiff } from '../../core/formats/tiff';
 import { parseWav } from '../../core/formats/wav';
 import { taglineMetrics } from '../../core/docs/tagline';
-import { strideOf } from '../../core/t4/image';
+import { createImage, strideOf } from '../../core/t4/image';
 import { parseDcs } from '../../core/t30/dis';
 
 const DOC1 = fixture('pages', 'chart_std_1p_g3-1d.tif');
@@ -95,6 +95,33 @@ describe('webfax call', () => {
     const c = cmp(DOC3, join(dir, 'received.tif'));
     expect(c.pages_b).toBe(3);
     expect(c.identical).toBe(true);
+  });
+
+  it('--chop INCHES: trailing white goes from the last page (or every page with --chop-all) only above the threshold', async () => {
+    // Two standard pages of 700 rows: ink in the first 400, then 300 white rows (3.06 inches).
+    const mk = () => {
+      const img = createImage(1728, 700, 204, 98);
+      const st = strideOf(1728);
+      for (let y = 0; y < 400; y++) if (y % 10 < 3) img.data.fill(0xf0, y * st + 20, y * st + 100);
+      return img;
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'webfax-chop-'));
+    const doc = join(dir, 'doc.tif');
+    writeFileSync(doc, writeTiff([mk(), mk()]));
+    const heights = async (extra: string[]) => {
+      const out = join(dir, extra.join('_') || 'plain');
+      const code = await callCommand.run([doc, '--out', out, '--modems', 'v17', ...extra, '--summary', join(out + '.json')]);
+      expect(code).toBe(0);
+      return readTiff(readFileSync(join(out, 'received.tif'))).map((p) => p.image.height);
+    };
+    expect(await heights([])).toEqual([700, 700]);
+    expect(await heights(['--chop', '3'])).toEqual([700, 400]);
+    expect(await heights(['--chop', '3', '--chop-all'])).toEqual([400, 400]);
+    expect(await heights(['--chop', '3.2'])).toEqual([700, 700]); // 3.06 inches of white: below the threshold
+    await expect(callCommand.run([doc, '--out', dir, '--chop', 'lots'])).rejects.toBeInstanceOf(UsageError);
+    await expect(callCommand.run([doc, '--out', dir, '--chop', '-1'])).rejects.toBeInstanceOf(UsageError);
+    await expect(callCommand.run([doc, '--out', dir, '--chop-all'])).rejects.toBeInstanceOf(UsageError);
+    await expect(sendCommand.run([doc, '--peer', 'true', '--chop', 'x'])).rejects.toBeInstanceOf(UsageError);
   });
 
   it('bad input: clear errors, no stack traces, no hangs', async () => {
