@@ -102,7 +102,7 @@ describe('webfax call', () => {
     const mk = () => {
       const img = createImage(1728, 700, 204, 98);
       const st = strideOf(1728);
-      for (let y = 0; y < 400; y++) if (y % 10 < 3) img.data.fill(0xf0, y * st + 20, y * st + 100);
+      for (let y = 0; y < 400; y++) if (y % 10 >= 7) img.data.fill(0xf0, y * st + 20, y * st + 100);
       return img;
     };
     const dir = mkdtempSync(join(tmpdir(), 'webfax-chop-'));
