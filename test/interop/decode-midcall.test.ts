@@ -9,6 +9,9 @@ import { fixture } from '../helpers/peers';
 import { parseWav } from '../../core/formats/wav';
 import { readTiff } from '../../core/formats/tiff';
 import { analyseRecordingFull } from '../../core/decode/recording';
+import { createTransmitter } from '../../core/modems/registry';
+import { END_OF_DATA } from '../../core/modems/types';
+import { T4PageBitSource } from '../../core/t4/encode';
 
 const sent = readTiff(new Uint8Array(readFileSync(fixture('pages', 'doc_std_3p_g3-2d.tif')))).map((p) => p.image);
 
@@ -38,12 +41,14 @@ function fastTx(call: string): { event: string; what: string; t: number }[] {
 }
 
 describe('decode: recording starts after the TCF (V.17 pages use the short training)', () => {
-  for (const [call, ecm, modem, rate] of [['v17_14400_noecm', false, 'V.17', 14400], ['v17_14400_ecm', true, 'V.17', 14400], ['v29_9600_noecm', false, 'V.29', 9600]] as const) {
-    it(`${call}: 0.5 s after the TCF ends, all pages as sent`, () => {
-      const tcfEnd = fastTx(call).find((e) => e.event === 'fast_tx_end' && e.what === 'tcf')!.t;
+  // noisy_gated-snr20_v17_ecm: V.17 12000 after an FTT at 14400, ECM blocks repeated after PPRs.
+  for (const [call, ecm, modem, rate] of [['v17_14400_noecm', false, 'V.17', 14400], ['v17_14400_ecm', true, 'V.17', 14400], ['v29_9600_noecm', false, 'V.29', 9600], ['noisy_gated-snr20_v17_ecm', true, 'V.17', 12000]] as const) {
+    it(`${call}: 0.5 s after the (last) TCF ends, all pages as sent`, () => {
+      const tcfEnd = fastTx(call).filter((e) => e.event === 'fast_tx_end' && e.what === 'tcf').pop()!.t;
+      const after = fastTx(call).filter((e) => e.event === 'fast_tx_start' && e.t > tcfEnd).length;
       const { report, images } = analyseRecordingFull([cut(call, tcfEnd + 0.5)], 8000);
       expect(report.bursts.filter((b) => b.what === 'tcf')).toEqual([]);
-      expect(report.bursts.filter((b) => b.training === 'succeeded').map((b) => [b.modem, b.bitRate, b.what])).toEqual([0, 1, 2].map(() => [modem, rate, ecm ? 'ecm' : 'page']));
+      expect(report.bursts.filter((b) => b.training === 'succeeded').map((b) => [b.modem, b.bitRate, b.what])).toEqual(Array.from({ length: after }, () => [modem, rate, ecm ? 'ecm' : 'page']));
       expect(report.pages.length).toBe(3);
       report.pages.forEach((p, i) => {
         expect(p).toMatchObject({ number: i + 1, guessed: true, ecm, badRows: 0, rows: sent[i]!.height });
@@ -73,6 +78,29 @@ describe('decode: recording starts and ends mid-page', () => {
       const good = (p3.rows - p3.badRows) * stride;
       expect(Buffer.from(images[1]!.data.subarray(0, good)).equals(Buffer.from(sent[2]!.data.subarray(0, good)))).toBe(true);
       expect(report.summary.verdict).toMatch(/page 3 \(partial: the recording ends during it/);
+    });
+  }
+});
+
+describe('decode: no DCS, lower rates found by probing (our transmitters)', () => {
+  // 200 rows from the middle of page 1 (text), as MR, after 0.4 s of silence, then 0.5 s of silence.
+  const src = sent[0]!;
+  const stride = (src.width + 7) >> 3;
+  const crop = { ...src, height: 200, data: src.data.slice(400 * stride, 600 * stride) };
+  for (const [modem, rate, shortTrain, family] of [['v29', 7200, false, 'V.29'], ['v27ter', 2400, false, 'V.27ter'], ['v17', 9600, false, 'V.17'], ['v17', 7200, true, 'V.17'], ['v17', 12000, true, 'V.17']] as const) {
+    it(`${family} ${rate}${shortTrain ? ' short training' : ''}: page as sent`, () => {
+      const bits = new T4PageBitSource(crop, { coding: 'mr' });
+      let tail = 0;
+      // A few bytes of fill after the RTC so the page's last bits are out before the carrier stops.
+      const tx = createTransmitter(modem, rate, () => { const b = bits.getBit(); return b >= 0 ? b : tail++ < 64 ? 0 : END_OF_DATA; }, { shortTrain });
+      const audio = new Float32Array(8000 * 60);
+      const n = tx.tx(audio, 3200, audio.length - 3200 - 4000);
+      expect(n).toBeLessThan(audio.length - 8000);
+      const { report, images } = analyseRecordingFull([audio.subarray(0, 3200 + n + 4000)], 8000);
+      expect(report.bursts.map((b) => [b.modem, b.bitRate, b.what, b.training])).toEqual([[family, rate, 'page', 'succeeded']]);
+      expect(report.pages.length).toBe(1);
+      expect(report.pages[0]).toMatchObject({ guessed: true, badRows: 0, rows: 200, coding: 'mr' });
+      expect(Buffer.from(images[0]!.data).equals(Buffer.from(crop.data))).toBe(true);
     });
   }
 });
