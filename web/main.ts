@@ -52,3 +52,11 @@ document.querySelector('.tabs')!.addEventListener('keydown', (e) => {
 window.addEventListener('hashchange', () => show(current(), true));
 show(current(), false);
 registerOffline();
+
+// For the e2e tests: render a PDF with this page's own pdf.js set-up (web/pdf-raster.ts), so a
+// test can check how the app's PDFs render in the browser. Loaded only when called.
+(window as unknown as { webfaxRenderPdf: unknown }).webfaxRenderPdf = async (bytes: Uint8Array, xDpi: number, yDpi: number) => {
+  const [{ rasterisePdf }, { loadBrowserPdfjs }] = await Promise.all([import('../core/formats/pdf'), import('./pdf-raster')]);
+  const pages = await rasterisePdf(bytes, { xDpi, yDpi, pdfjs: loadBrowserPdfjs });
+  return pages.map((g) => ({ width: g.width, height: g.height, data: g.data }));
+};

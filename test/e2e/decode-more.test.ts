@@ -95,4 +95,104 @@ describe('Decode view, more', () => {
     expect(w.foreign()).toEqual([]);
     await context.close();
   });
+
+  it('shows advancing progress on a long recording while the page keeps drawing and answers a tab click', async () => {
+    const name = 'v27ter_4800_noecm'; // 145 s of line time
+    const context = await site.browser.newContext();
+    const w = await openPage(site, context, '#decode');
+    const { page } = w;
+    await page.waitForSelector('[data-testid=decode-drop]');
+    // In the page: a requestAnimationFrame loop and a 20 ms timer, each noting the progress bar's
+    // value whenever it is shown. A value seen by the rAF loop was seen in a frame the main
+    // thread drew during the decode.
+    await page.evaluate(() => {
+      const probe = { frames: [] as number[], timers: [] as number[] };
+      (window as unknown as { probe: typeof probe }).probe = probe;
+      const bar = document.querySelector('#view-decode progress') as HTMLProgressElement;
+      const note = (list: number[]) => { if (!bar.hidden) list.push(bar.value); };
+      const tick = () => { note(probe.frames); requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+      setInterval(() => note(probe.timers), 20);
+    });
+    await dropFile(page, `${name}.wav`, new Uint8Array(readFileSync(fixture('calls', `${name}.wav`))), 'audio/wav');
+    // Once the analysis is under way, click another tab: the view must switch while it runs.
+    await page.waitForFunction(() => { const b = document.querySelector('#view-decode progress') as HTMLProgressElement; return !b.hidden && b.value > 0; }, null, { timeout: 60_000 });
+    await page.click('#tab-send');
+    await page.waitForFunction(() => !document.getElementById('view-send')!.hidden && document.getElementById('view-decode')!.hidden, null, { timeout: 10_000 });
+    const during = await page.evaluate(() => { const b = document.querySelector('#view-decode progress') as HTMLProgressElement; return { hidden: b.hidden, value: b.value }; });
+    expect(during.hidden).toBe(false); // still decoding when the other view showed
+    expect(during.value).toBeLessThan(1);
+    await page.click('#tab-decode');
+    await page.waitForFunction((n) => (document.querySelector('[data-testid=decode-status]')?.textContent ?? '').startsWith(`Decoded ${n}`), `${name}.wav`, { timeout: 150_000 });
+
+    const probe = await page.evaluate(() => (window as unknown as { probe: { frames: number[]; timers: number[] } }).probe);
+    const inside = (l: number[]) => [...new Set(l.filter((v) => v > 0 && v < 1))].sort((a, b) => a - b);
+    const byFrames = inside(probe.frames);
+    const byTimers = inside(probe.timers);
+    console.log(`progress values seen by rAF: ${byFrames.length} (${byFrames.map((v) => v.toFixed(2)).join(' ')}); by timer: ${byTimers.length}; rAF samples while shown: ${probe.frames.length}, timer samples: ${probe.timers.length}`);
+    expect(byFrames.length).toBeGreaterThanOrEqual(5);
+    expect(byTimers.length).toBeGreaterThanOrEqual(5);
+    // The bar only moves forward.
+    const seq = probe.frames.filter((v) => v > 0);
+    expect(seq.every((v, i) => i === 0 || v >= seq[i - 1]!)).toBe(true);
+    // And the decode it tracked is right.
+    const frames = await frameList(page);
+    expect(frames.map((f) => f.name)).toEqual(groundTruth(name));
+    expect(w.consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('renders the downloaded fax.pdf with the page\'s pdf.js pixel-identical to the decoded pages', async () => {
+    const name = 'v17_14400_ecm';
+    const context = await site.browser.newContext();
+    const w = await openPage(site, context, '#decode');
+    const { page } = w;
+    await page.waitForSelector('[data-testid=decode-drop]');
+    await decodeIn(page, `${name}.wav`, new Uint8Array(readFileSync(fixture('calls', `${name}.wav`))), 'audio/wav');
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PDF' }).click()]);
+    const pdf = readFileSync((await dl.path())!);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    const figures = page.locator('[data-testid=page-list] figure');
+    const n = await figures.count();
+    expect(n).toBeGreaterThan(0);
+    for (let i = 0; i < n; i++) {
+      const drawn = await canvasBits(figures.nth(i).locator('canvas'));
+      const cap = await figures.nth(i).locator('figcaption').innerText();
+      const m = cap.match(/(\d+)\u00d7(\d+) dpi/);
+      expect(m).not.toBeNull();
+      const [xDpi, yDpi] = [Number(m![1]), Number(m![2])];
+      // pdf.js renders page i+1 at the page's own dpi (one device pixel per fax pel); grey < 128 is black.
+      const got = await page.evaluate(async ({ b64, n, xDpi, yDpi }) => {
+        const bin = atob(b64);
+        const bytes = new Uint8Array(bin.length);
+        for (let k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
+        const render = (window as unknown as { webfaxRenderPdf: (b: Uint8Array, x: number, y: number) => Promise<{ width: number; height: number; data: Uint8Array }[]> }).webfaxRenderPdf;
+        const pages = await render(bytes, xDpi, yDpi);
+        const g = pages[n]!;
+        const stride = (g.width + 7) >> 3;
+        const bits = new Uint8Array(stride * g.height);
+        let grey = 0;
+        for (let y = 0; y < g.height; y++) for (let x = 0; x < g.width; x++) {
+          const v = g.data[y * g.width + x]!;
+          if (v !== 0 && v !== 255) grey++;
+          if (v < 128) bits[y * stride + (x >> 3)]! |= 0x80 >> (x & 7);
+        }
+        let s = '';
+        for (let k = 0; k < bits.length; k++) s += String.fromCharCode(bits[k]!);
+        return { count: pages.length, width: g.width, height: g.height, grey, b64: btoa(s) };
+      }, { b64: pdf.toString('base64'), n: i, xDpi, yDpi });
+      expect(got.count).toBe(n);
+      const rendered = new Uint8Array(Buffer.from(got.b64, 'base64'));
+      const black = (d: Uint8Array) => d.reduce((a, b) => { let c = 0; for (let v = b; v; v &= v - 1) c++; return a + c; }, 0);
+      console.log(`page ${i + 1}: ${got.width}x${got.height} at ${xDpi}x${yDpi} dpi, black pels drawn ${black(drawn.data)}, rendered ${black(rendered)}, grey (neither 0 nor 255) ${got.grey}, bytes differing ${byteDiff(rendered, drawn.data)}`);
+      expect(black(drawn.data)).toBeGreaterThan(1000);
+      expect([got.width, got.height]).toEqual([drawn.width, drawn.height]);
+      expect(black(rendered)).toBe(black(drawn.data));
+      expect(byteDiff(rendered, drawn.data)).toBe(0);
+    }
+    expect(w.consoleErrors).toEqual([]);
+    expect(w.foreign()).toEqual([]);
+    await context.close();
+  });
 });
