@@ -14,8 +14,11 @@
  * training is the same at every rate), so the trained ones keep their bits for 0.3 s and the one
  * whose bits look most like fax data (EOLs, HDLC flags, TCF zeros) is adopted as the call's
  * modem; its bits are replayed and its page is decoded both as MH and as MR, keeping the better
- * (`guessed` marks such pages). A page burst already under way when the recording starts, or
- * still under way when it ends, is decoded from the first EOL and flagged `partial`.
+ * (`guessed` marks such pages). Pages cut by the recording are flagged `partial`: 'end' for a
+ * page (or ECM block) still under way when the recording ends (decoded up to there), 'start' for
+ * an ECM page whose first block heard is not block 0 (decoded from that block: T.4 from its first
+ * EOL; T.6 cannot start without its reference rows). A non-ECM page already under way when the
+ * recording starts cannot be had at all: its training is gone, so no receiver can lock to it.
  * Time: the caller stamps status events with the start of the sub-block being fed (20 ms).
  */
 import { createReceiver, type ModemName, type Receiver } from '../modems/registry';
@@ -118,8 +121,8 @@ export class FastListener {
   // Probing (no DCS heard yet).
   private probes: Probe[] = [];
   private firstTrained = -1;
-  /** The recording began with this burst already under way (probing found its carrier at once). */
-  private startedInBurst = false;
+  /** ECM: number of the first block of the page being collected (-1: none yet). */
+  private pageFirstBlock = -1;
   private guessed = false;
   private t4Alt: T4Decoder | null = null;
   private pageRowsAlt: Uint8Array[] = [];
@@ -191,7 +194,6 @@ export class FastListener {
     this.tcfDone = true;
     // A V.17 burst trains long only for the TCF; the pages that follow use the short training.
     this.longTrained = p.modem === 'v17';
-    this.startedInBurst = p.up < 160;
     const now = this.now;
     this.now = p.up;
     this.status({ kind: 'carrier-up', sample: 0 });
@@ -207,7 +209,6 @@ export class FastListener {
     this.probes = [];
     this.firstTrained = -1;
     this.guessed = false;
-    this.startedInBurst = false;
     this.dcs = dcs;
     this.modem = MODEM_NAMES[dcs.modem] ?? 'v29';
     this.tcfDone = false;
@@ -368,8 +369,8 @@ export class FastListener {
       return;
     }
     const d = this.dcs!;
-    const partial = this.startedInBurst ? 'start' : ending ? 'end' : undefined;
-    this.startedInBurst = false;
+    // A burst that trained carries its page from the first row (the training precedes the data).
+    const partial = ending ? 'end' : undefined;
     this.onPage({
       channel: this.channel, start: this.burst?.start ?? this.now, end: this.now, image: this.rowsToImage(rows, d.width),
       rows: stats.rows, badRows: stats.badRows, ecm: false, coding, modem: d.modem, bitRate: d.bitRate, error: stats.error,
@@ -403,7 +404,11 @@ export class FastListener {
    */
   endOfBlock(page: number, blockNo: number, frames: number, post: string): number[] {
     this.lastPps = { page, blockNo, frames };
-    if (`${page}/${blockNo}` === this.lastBlockKey) return []; // a repeated PPS for a block already taken
+    if (`${page}/${blockNo}` === this.lastBlockKey) {
+      // A repeated PPS for a block already taken: the frames resent before it are not a new block.
+      this.block = new Map();
+      return [];
+    }
     const missing: number[] = [];
     for (let i = 0; i < frames; i++) if (!this.block.has(i)) missing.push(i);
     if (missing.length) return missing;
@@ -451,15 +456,19 @@ export class FastListener {
     const data = new Uint8Array(len);
     let p = 0;
     for (const f of parts) { data.set(f, p); p += f.length; }
+    if (this.pageBlocks.length === 0) this.pageFirstBlock = blockNo;
     this.pageBlocks.push(data);
     for (const m of missing) this.pageMissing.push(`${blockNo}:${m}`);
     this.block = new Map();
     if (post !== 'NULL') this.finishEcmPage();
   }
 
-  private finishEcmPage(): void {
+  /** `ending`: the recording ends during the page. */
+  private finishEcmPage(ending = false): void {
     const d = this.dcs;
     if (!d || this.pageBlocks.length === 0) return;
+    const partial = ending ? 'end' : this.guessed && this.pageFirstBlock > 0 ? 'start' : undefined;
+    this.pageFirstBlock = -1;
     let len = 0;
     for (const b of this.pageBlocks) len += b.length;
     const all = new Uint8Array(len);
@@ -482,6 +491,7 @@ export class FastListener {
     this.onPage({
       channel: this.channel, start: this.now, end: this.now, image: res.image, rows: res.rows, badRows: res.badRows,
       ecm: true, coding, modem: d.modem, bitRate: d.bitRate, ...(error ? { error } : {}), ...(this.guessed ? { guessed: true } : {}),
+      ...(partial ? { partial } : {}),
     });
   }
 
@@ -494,6 +504,19 @@ export class FastListener {
       this.endBurst();
     }
     this.finishNonEcmPage();
+    // ECM frames heard with no PPS after them (the recording ends during the page): what came
+    // in order joins the page, which ends there.
+    if (this.dcs?.ecm && (this.block.size > 0 || this.pageBlocks.length > 0)) {
+      const frames: number[] = [...this.block.keys()];
+      const last = frames.length ? Math.max(...frames) + 1 : 0;
+      const key = this.lastBlockKey;
+      this.lastBlockKey = '';
+      const blockNo = this.lastPps && `${this.lastPps.page}/${this.lastPps.blockNo}` === key ? this.lastPps.blockNo + 1 : this.pageBlocks.length;
+      const missing: number[] = [];
+      for (let i = 0; i < last; i++) if (!this.block.has(i)) missing.push(i);
+      if (last) this.closeBlock(-1, blockNo, last, 'NULL', missing);
+      this.finishEcmPage(true);
+    }
   }
 }
 

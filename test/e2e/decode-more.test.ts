@@ -155,21 +155,25 @@ describe('Decode view, more', () => {
 
     const figures = page.locator('[data-testid=page-list] figure');
     const n = await figures.count();
-    expect(n).toBeGreaterThan(0);
+    expect(n).toBe(3);
+    const drawn: { width: number; height: number; data: Uint8Array }[] = [];
+    const dpi: [number, number][] = [];
     for (let i = 0; i < n; i++) {
-      const drawn = await canvasBits(figures.nth(i).locator('canvas'));
-      const cap = await figures.nth(i).locator('figcaption').innerText();
-      const m = cap.match(/(\d+)\u00d7(\d+) dpi/);
+      drawn.push(await canvasBits(figures.nth(i).locator('canvas')));
+      const m = (await figures.nth(i).locator('figcaption').innerText()).match(/(\d+)\u00d7(\d+) dpi/);
       expect(m).not.toBeNull();
-      const [xDpi, yDpi] = [Number(m![1]), Number(m![2])];
-      // pdf.js renders page i+1 at the page's own dpi (one device pixel per fax pel); grey < 128 is black.
-      const got = await page.evaluate(async ({ b64, n, xDpi, yDpi }) => {
-        const bin = atob(b64);
-        const bytes = new Uint8Array(bin.length);
-        for (let k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
-        const render = (window as unknown as { webfaxRenderPdf: (b: Uint8Array, x: number, y: number) => Promise<{ width: number; height: number; data: Uint8Array }[]> }).webfaxRenderPdf;
-        const pages = await render(bytes, xDpi, yDpi);
-        const g = pages[n]!;
+      dpi.push([Number(m![1]), Number(m![2])]);
+    }
+    // Every page of these calls has one resolution; pdf.js renders the PDF at it (one device
+    // pixel per fax pel: the PDF page is pels / dpi inches), and grey < 128 counts as black.
+    expect(new Set(dpi.map((d) => d.join('x'))).size).toBe(1);
+    const [xDpi, yDpi] = dpi[0]!;
+    const rendered = await page.evaluate(async ({ b64, xDpi, yDpi }) => {
+      const bin = atob(b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
+      const render = (window as unknown as { webfaxRenderPdf: (b: Uint8Array, x: number, y: number) => Promise<{ width: number; height: number; data: Uint8Array }[]> }).webfaxRenderPdf;
+      return (await render(bytes, xDpi, yDpi)).map((g) => {
         const stride = (g.width + 7) >> 3;
         const bits = new Uint8Array(stride * g.height);
         let grey = 0;
@@ -180,16 +184,19 @@ describe('Decode view, more', () => {
         }
         let s = '';
         for (let k = 0; k < bits.length; k++) s += String.fromCharCode(bits[k]!);
-        return { count: pages.length, width: g.width, height: g.height, grey, b64: btoa(s) };
-      }, { b64: pdf.toString('base64'), n: i, xDpi, yDpi });
-      expect(got.count).toBe(n);
-      const rendered = new Uint8Array(Buffer.from(got.b64, 'base64'));
-      const black = (d: Uint8Array) => d.reduce((a, b) => { let c = 0; for (let v = b; v; v &= v - 1) c++; return a + c; }, 0);
-      console.log(`page ${i + 1}: ${got.width}x${got.height} at ${xDpi}x${yDpi} dpi, black pels drawn ${black(drawn.data)}, rendered ${black(rendered)}, grey (neither 0 nor 255) ${got.grey}, bytes differing ${byteDiff(rendered, drawn.data)}`);
-      expect(black(drawn.data)).toBeGreaterThan(1000);
-      expect([got.width, got.height]).toEqual([drawn.width, drawn.height]);
-      expect(black(rendered)).toBe(black(drawn.data));
-      expect(byteDiff(rendered, drawn.data)).toBe(0);
+        return { width: g.width, height: g.height, grey, b64: btoa(s) };
+      });
+    }, { b64: pdf.toString('base64'), xDpi, yDpi });
+    expect(rendered.length).toBe(n);
+    const black = (d: Uint8Array) => d.reduce((a, b) => { let c = 0; for (let v = b; v; v &= v - 1) c++; return a + c; }, 0);
+    for (let i = 0; i < n; i++) {
+      const got = rendered[i]!;
+      const bits = new Uint8Array(Buffer.from(got.b64, 'base64'));
+      console.log(`page ${i + 1}: ${got.width}x${got.height} at ${xDpi}x${yDpi} dpi, black pels drawn ${black(drawn[i]!.data)}, rendered ${black(bits)}, grey (neither 0 nor 255) ${got.grey}, bytes differing ${byteDiff(bits, drawn[i]!.data)}`);
+      expect(black(drawn[i]!.data)).toBeGreaterThan(1000);
+      expect([got.width, got.height]).toEqual([drawn[i]!.width, drawn[i]!.height]);
+      expect(black(bits)).toBe(black(drawn[i]!.data));
+      expect(byteDiff(bits, drawn[i]!.data)).toBe(0);
     }
     expect(w.consoleErrors).toEqual([]);
     expect(w.foreign()).toEqual([]);

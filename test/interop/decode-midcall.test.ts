@@ -82,6 +82,26 @@ describe('decode: recording starts and ends mid-page', () => {
   }
 });
 
+describe('decode: ECM recording ends during a block', () => {
+  it('v17_14400_ecm from after the TCF to 8 s into page 2: page 1 whole, page 2 up to the cut', () => {
+    const ev = fastTx('v17_14400_ecm');
+    const tcfEnd = ev.find((e) => e.event === 'fast_tx_end' && e.what === 'tcf')!.t;
+    const starts = ev.filter((e) => e.event === 'fast_tx_start' && e.what === 'ecm_block').map((e) => e.t);
+    const { report, images } = analyseRecordingFull([cut('v17_14400_ecm', tcfEnd + 0.5, starts[1]! + 8)], 8000);
+    expect(report.pages.map((p) => [p.number, p.ecm, p.partial])).toEqual([[1, true, undefined], [2, true, 'end']]);
+    expect(Buffer.from(images[0]!.data).equals(Buffer.from(sent[0]!.data))).toBe(true);
+    // T.6 stops at the first row the missing frames cut; every row before it is the page sent.
+    const p2 = report.pages[1]!;
+    const stride = (sent[1]!.width + 7) >> 3;
+    expect(p2.rows).toBeGreaterThan(100);
+    expect(p2.rows).toBeLessThan(sent[1]!.height);
+    expect(p2.badRows).toBeLessThanOrEqual(1);
+    const good = (p2.rows - p2.badRows) * stride;
+    expect(Buffer.from(images[1]!.data.subarray(0, good)).equals(Buffer.from(sent[1]!.data.subarray(0, good)))).toBe(true);
+    expect(report.summary.verdict).toMatch(/page 2 \(partial: the recording ends during it/);
+  });
+});
+
 describe('decode: no DCS, lower rates found by probing (our transmitters)', () => {
   // 200 rows from the middle of page 1 (text), as MR, after 0.4 s of silence, then 0.5 s of silence.
   const src = sent[0]!;
