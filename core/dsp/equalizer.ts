@@ -11,11 +11,11 @@
  */
 export class ComplexEqualizer {
   readonly len: number;
-  readonly tapRe: Float64Array;
-  readonly tapIm: Float64Array;
-  private readonly re: Float64Array;
-  private readonly im: Float64Array;
-  private pos = 0;
+  /** Taps interleaved (re, im): tap k multiplies the k-th newest sample. */
+  readonly taps: Float64Array;
+  /** Delay line interleaved (re, im) and doubled, so any window of len samples is contiguous. */
+  private readonly line: Float64Array;
+  private pos = 0; // index (in complex samples) of the newest sample
   outRe = 0;
   outIm = 0;
   /** Mean square of the delay line contents (for normalisation). */
@@ -23,72 +23,75 @@ export class ComplexEqualizer {
 
   constructor(len: number) {
     this.len = len;
-    this.tapRe = new Float64Array(len);
-    this.tapIm = new Float64Array(len);
-    this.re = new Float64Array(2 * len);
-    this.im = new Float64Array(2 * len);
+    this.taps = new Float64Array(2 * len);
+    this.line = new Float64Array(4 * len);
   }
 
   /** Clear the line and set a single tap at `centre` to (gRe, gIm). */
   restart(centre = this.len >> 1, gRe = 1, gIm = 0): void {
-    this.re.fill(0);
-    this.im.fill(0);
-    this.tapRe.fill(0);
-    this.tapIm.fill(0);
-    this.tapRe[centre] = gRe;
-    this.tapIm[centre] = gIm;
+    this.line.fill(0);
+    this.restartTaps(centre, gRe, gIm);
     this.pos = 0;
     this.energy = 0;
   }
 
   /** Set a single tap at `centre` to (gRe, gIm), keeping the delay line (a new training). */
   restartTaps(centre = this.len >> 1, gRe = 1, gIm = 0): void {
-    this.tapRe.fill(0);
-    this.tapIm.fill(0);
-    this.tapRe[centre] = gRe;
-    this.tapIm[centre] = gIm;
+    this.taps.fill(0);
+    this.taps[2 * centre] = gRe;
+    this.taps[2 * centre + 1] = gIm;
+  }
+
+  /** Tap k as a complex number. */
+  tapRe(k: number): number {
+    return this.taps[2 * k]!;
+  }
+
+  tapIm(k: number): number {
+    return this.taps[2 * k + 1]!;
   }
 
   /** Multiply all taps by (gRe + j gIm) (e.g. to fold a gain or phase estimate in). */
   scaleTaps(gRe: number, gIm: number): void {
-    for (let k = 0; k < this.len; k++) {
-      const a = this.tapRe[k]!;
-      const b = this.tapIm[k]!;
-      this.tapRe[k] = a * gRe - b * gIm;
-      this.tapIm[k] = a * gIm + b * gRe;
+    const t = this.taps;
+    for (let k = 0; k < 2 * this.len; k += 2) {
+      const a = t[k]!;
+      const b = t[k + 1]!;
+      t[k] = a * gRe - b * gIm;
+      t[k + 1] = a * gIm + b * gRe;
     }
   }
 
   push(re: number, im: number): void {
     const n = this.len;
     const old = this.pos === 0 ? n - 1 : this.pos - 1;
+    const x = this.line;
     // the sample falling off the end is the one at old + n (oldest); keep a running energy sum
-    const fr = this.re[old + n]!;
-    const fi = this.im[old + n]!;
+    const o = 2 * (old + n);
+    const fr = x[o]!;
+    const fi = x[o + 1]!;
     this.energy += re * re + im * im - fr * fr - fi * fi;
     if (this.energy < 0) this.energy = 0;
     this.pos = old;
-    this.re[old] = re;
-    this.re[old + n] = re;
-    this.im[old] = im;
-    this.im[old + n] = im;
+    x[2 * old] = re;
+    x[2 * old + 1] = im;
+    x[o] = re;
+    x[o + 1] = im;
   }
 
   /** Equalized output from the current delay line (tap k multiplies the k-th newest sample). */
   output(): void {
-    const n = this.len;
-    const tr = this.tapRe;
-    const ti = this.tapIm;
-    const re = this.re;
-    const im = this.im;
-    const b = this.pos;
+    const n2 = 2 * this.len;
+    const t = this.taps;
+    const x = this.line;
+    const b = 2 * this.pos;
     let ar = 0;
     let ai = 0;
-    for (let k = 0; k < n; k++) {
-      const xr = re[b + k]!;
-      const xi = im[b + k]!;
-      const cr = tr[k]!;
-      const ci = ti[k]!;
+    for (let k = 0; k < n2; k += 2) {
+      const xr = x[b + k]!;
+      const xi = x[b + k + 1]!;
+      const cr = t[k]!;
+      const ci = t[k + 1]!;
       ar += cr * xr - ci * xi;
       ai += cr * xi + ci * xr;
     }
@@ -98,30 +101,30 @@ export class ComplexEqualizer {
 
   /** NLMS update towards reducing e = wanted - output: taps += mu * e * conj(x) / energy. */
   update(errRe: number, errIm: number, mu: number): void {
-    const n = this.len;
+    const n2 = 2 * this.len;
     const s = mu / (this.energy + 1e-9);
     const er = errRe * s;
     const ei = errIm * s;
-    const tr = this.tapRe;
-    const ti = this.tapIm;
-    const re = this.re;
-    const im = this.im;
-    const b = this.pos;
-    for (let k = 0; k < n; k++) {
-      const xr = re[b + k]!;
-      const xi = im[b + k]!;
+    const t = this.taps;
+    const x = this.line;
+    const b = 2 * this.pos;
+    for (let k = 0; k < n2; k += 2) {
+      const xr = x[b + k]!;
+      const xi = x[b + k + 1]!;
       // e * conj(x)
-      tr[k] = tr[k]! + er * xr + ei * xi;
-      ti[k] = ti[k]! + ei * xr - er * xi;
+      t[k] = t[k]! + er * xr + ei * xi;
+      t[k + 1] = t[k + 1]! + ei * xr - er * xi;
     }
   }
 
   /** Recompute the running energy (guards against float drift; call now and then). */
   refreshEnergy(): void {
+    const x = this.line;
+    const b = 2 * this.pos;
     let e = 0;
-    for (let k = 0; k < this.len; k++) {
-      const xr = this.re[this.pos + k]!;
-      const xi = this.im[this.pos + k]!;
+    for (let k = 0; k < 2 * this.len; k += 2) {
+      const xr = x[b + k]!;
+      const xi = x[b + k + 1]!;
       e += xr * xr + xi * xi;
     }
     this.energy = e;

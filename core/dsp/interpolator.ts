@@ -7,13 +7,20 @@
  * push(re, im) once per input sample; read(frac) returns the filter output for the time
  * `frac` samples (0 <= frac < 1) before the newest sample, leaving it in outRe/outIm.
  */
+const CHUNK = 1024;
+
 export class ComplexInterpolator {
   readonly taps: number;
   readonly phases: number;
   private readonly bank: Float64Array;
-  private readonly re: Float64Array;
-  private readonly im: Float64Array;
-  private pos = 0;
+  /**
+   * History interleaved (re, im) in a linear buffer that grows forward; when it is full the
+   * newest taps-1 samples are copied back to the start (once per CHUNK samples), so push is two
+   * stores and read walks backwards from the newest sample without wrapping.
+   */
+  private readonly hist: Float64Array;
+  private readonly cap: number;
+  private pos = 0; // index (in complex samples) of the newest sample
   outRe = 0;
   outIm = 0;
 
@@ -23,23 +30,27 @@ export class ComplexInterpolator {
     this.bank = bank;
     this.taps = taps;
     this.phases = phases;
-    this.re = new Float64Array(2 * taps);
-    this.im = new Float64Array(2 * taps);
+    this.cap = CHUNK + taps;
+    this.hist = new Float64Array(2 * this.cap);
+    this.pos = taps - 1;
   }
 
   restart(): void {
-    this.re.fill(0);
-    this.im.fill(0);
-    this.pos = 0;
+    this.hist.fill(0);
+    this.pos = this.taps - 1;
   }
 
   push(re: number, im: number): void {
-    const n = this.taps;
-    this.pos = this.pos === 0 ? n - 1 : this.pos - 1;
-    this.re[this.pos] = re;
-    this.re[this.pos + n] = re;
-    this.im[this.pos] = im;
-    this.im[this.pos + n] = im;
+    let p = this.pos + 1;
+    if (p === this.cap) {
+      const keep = this.taps - 1;
+      this.hist.copyWithin(0, 2 * (p - keep), 2 * p);
+      p = keep;
+    }
+    this.pos = p;
+    const h = this.hist;
+    h[2 * p] = re;
+    h[2 * p + 1] = im;
   }
 
   /** Output at `frac` (0..1) samples before the newest input; nearest polyphase row. */
@@ -50,15 +61,15 @@ export class ComplexInterpolator {
     else if (p > this.phases) p = this.phases;
     const row = p * n;
     const b = this.bank;
-    const re = this.re;
-    const im = this.im;
-    const base = this.pos;
+    const h = this.hist;
+    const base = 2 * this.pos;
     let ar = 0;
     let ai = 0;
     for (let j = 0; j < n; j++) {
       const c = b[row + j]!;
-      ar += c * re[base + j]!;
-      ai += c * im[base + j]!;
+      const k = base - 2 * j; // j-th newest sample
+      ar += c * h[k]!;
+      ai += c * h[k + 1]!;
     }
     this.outRe = ar;
     this.outIm = ai;

@@ -19,7 +19,7 @@ export class LevelStepCompensator {
   private readonly im: Float64Array;
   private pos = 0;
   private half = 0; // T/2 samples pushed
-  private readonly pw: Float64Array; // recent symbol powers (normalised by gIn^2), ring of 32
+  private readonly pw: Float64Array; // recent symbol powers (normalised by gIn^2), ring of 32, doubled
   private readonly pwHalf: Float64Array; // T/2 index of each
   private pwPos = 0;
   private pwCount = 0;
@@ -41,7 +41,7 @@ export class LevelStepCompensator {
     this.lookahead = lookahead;
     this.re = new Float64Array(2 * lookahead);
     this.im = new Float64Array(2 * lookahead);
-    this.pw = new Float64Array(32);
+    this.pw = new Float64Array(64);
     this.pwHalf = new Float64Array(32);
   }
 
@@ -100,6 +100,7 @@ export class LevelStepCompensator {
     if (p < 0.01 * this.ref) return;
     const k = this.pwPos;
     this.pw[k] = p;
+    this.pw[k + 32] = p; // the copy lets the newest 12 be summed without wrapping
     this.pwHalf[k] = this.half;
     this.pwPos = (k + 1) & 31;
     if (this.pwCount < 32) this.pwCount++;
@@ -110,7 +111,9 @@ export class LevelStepCompensator {
     }
     if (this.pwCount < 24) return;
     let s = 0;
-    for (let i = 1; i <= 12; i++) s += this.pw[(this.pwPos - i) & 31]!;
+    const pw = this.pw;
+    const top = this.pwPos + 32;
+    for (let i = 1; i <= 12; i++) s += pw[top - i]!;
     const r = s / 12 / this.ref;
     if (r < 2.5 && r > 0.4) {
       this.ref += (s / 12 - this.ref) * 0.01;

@@ -267,19 +267,26 @@ export abstract class QamReceiverBase implements ModemReceiver {
     const cd = this.cd;
     let due = this.due;
     let pw = this.inPower;
+    let ns = this.samples;
+    const filling = this.filling; // flushDelay sets and clears it inside, never across calls
+    const half = this.halfPeriod;
     for (let i = offset; i < end; i++) {
       let x = samples[i]!;
       // bad input (NaN, infinities, overload) must not poison the filters
       if (!(x > -4 && x < 4)) x = x > 0 ? 4 : x < 0 ? -4 : 0;
-      // input power for the carrier detector (time constant 40 samples), checked every 8th
-      if (!this.filling) pw += (x * x - pw) * 0.025;
-      if ((++this.samples & 7) === 0 && !this.filling) {
-        const ev = cd.checkPower(pw, 8);
-        if (ev !== 0) {
-          if (ev > 0 && !this.carrierReported) {
-            this.carrierReported = true;
-            this.onStatus({ kind: 'carrier-up', sample: this.samples });
-          } else if (ev < 0) this.carrierLost();
+      ns++;
+      if (!filling) {
+        // input power for the carrier detector (time constant 40 samples), checked every 8th
+        pw += (x * x - pw) * 0.025;
+        if ((ns & 7) === 0) {
+          const ev = cd.checkPower(pw, 8);
+          if (ev !== 0) {
+            this.samples = ns;
+            if (ev > 0 && !this.carrierReported) {
+              this.carrierReported = true;
+              this.onStatus({ kind: 'carrier-up', sample: ns });
+            } else if (ev < 0) this.carrierLost();
+          }
         }
       }
       // mix down by the nominal carrier: a unit phasor rotated one step per sample
@@ -289,12 +296,14 @@ export abstract class QamReceiverBase implements ModemReceiver {
       mc = t;
       if ((due -= 1) <= 0) {
         interp.read(-due);
-        due += this.halfPeriod;
+        due += half;
         this.due = due;
+        this.samples = ns;
         this.halfSample(interp.outRe * this.feGain, interp.outIm * this.feGain);
         due = this.due; // the timing loop may have moved it
       }
     }
+    this.samples = ns;
     this.due = due;
     this.inPower = pw;
     this.mixC = mc;
