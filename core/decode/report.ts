@@ -208,8 +208,14 @@ export class ReportBuilder {
     const first = order.length ? this.pages[order[0]!]! : null;
     let before = 0;
     if (first?.guessed) {
-      before = frames.filter((f) => f.fcsOk && !f.echo && f.t < first.t &&
-        (['MPS', 'EOP', 'EOM'].includes(f.name) || (f.name === 'PPS' && f.values.postMessage !== 'NULL' && f.values.postMessage !== undefined))).length;
+      // A page counts once: its post-page signal (repeats and PPRs aside) with an accepting answer.
+      let pending = false;
+      for (const f of frames) {
+        if (!f.fcsOk || f.echo || f.t >= first.t) continue;
+        if (['MPS', 'EOP', 'EOM'].includes(f.name) || (f.name === 'PPS' && f.values.postMessage !== 'NULL' && f.values.postMessage !== undefined)) pending = true;
+        else if (pending && ['MCF', 'RTP', 'PIP', 'PIN'].includes(f.name)) { before++; pending = false; }
+        else if (f.name === 'RTN') pending = false;
+      }
       if (before) this.warnings.push(`the recording starts during the call: ${before} page(s) before page ${before + 1} were sent before or while it began and could not be decoded`);
     }
     const pages = order.map((i, k) => ({ ...this.pages[i]!, number: before + k + 1 }));

@@ -82,6 +82,16 @@ describe('decode: recording starts and ends mid-page', () => {
   }
 });
 
+describe('decode: ECM recording starts during a block', () => {
+  it('v17_14400_ecm from 5 s into page 1: pages 2 and 3 as sent, numbered so', () => {
+    const starts = fastTx('v17_14400_ecm').filter((e) => e.event === 'fast_tx_start' && e.what === 'ecm_block').map((e) => e.t);
+    const { report, images } = analyseRecordingFull([cut('v17_14400_ecm', starts[0]! + 5)], 8000);
+    expect(report.pages.map((p) => [p.number, p.ecm, p.partial])).toEqual([[2, true, undefined], [3, true, undefined]]);
+    expect(report.warnings.join(' ')).toMatch(/1 page\(s\) before page 2/);
+    images.forEach((im, i) => expect(Buffer.from(im.data).equals(Buffer.from(sent[i + 1]!.data))).toBe(true));
+  });
+});
+
 describe('decode: ECM recording ends during a block', () => {
   it('v17_14400_ecm from after the TCF to 8 s into page 2: page 1 whole, page 2 up to the cut', () => {
     const ev = fastTx('v17_14400_ecm');
