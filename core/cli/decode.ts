@@ -4,7 +4,7 @@
  * .ul/.ulaw, .al/.alaw; --rate and --encoding override), or a pcap/pcapng capture (each RTP
  * direction becomes a channel; T.38 HDLC frames are added as they are). Prints the frame-by-frame
  * report; --json prints report.json to stdout instead; --out DIR writes DIR/report.json and the
- * decoded pages as page-N.png, fax.pdf and fax.tif (TIFF-F, MMR).
+ * decoded pages as page-N.png (page-N-partial.png when the recording cut the page), fax.pdf and fax.tif (TIFF-F, MMR).
  * Bad input ends with a one-line error (thrown, main prints it) and a non-zero exit.
  */
 import { readFileSync, mkdirSync, writeFileSync, statSync } from 'node:fs';
@@ -63,7 +63,10 @@ export const decodeCommand: Command = {
     if (out) {
       mkdirSync(out, { recursive: true });
       for (let i = 0; i < images.length; i++) {
-        const name = `page-${i + 1}.png`;
+        // Named by the page's number in the call (a mid-call recording may start at page 2); a
+        // page the recording cut says so in its name.
+        const p = report.pages[i]!;
+        const name = `page-${p.number}${p.partial ? '-partial' : ''}.png`;
         writeFileSync(join(out, name), await encodePng(images[i]!));
         report.pages[i]!.file = name;
       }

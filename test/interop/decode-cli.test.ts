@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fixture, repoRoot } from '../helpers/peers';
 import { encodePcap, ethernetIpv4Udp } from '../../core/formats/pcap';
+import { encodeWav, parseWav } from '../../core/formats/wav';
 
 const dir = fixture('calls');
 
@@ -17,6 +18,19 @@ function cli(args: string[]) {
 }
 
 describe('decode: CLI', () => {
+  it('a recording from mid-page 1 to mid-page 3: page-2.png and page-3-partial.png', () => {
+    const x = parseWav(readFileSync(join(dir, 'v17_14400_noecm.wav'))).channels[0]!;
+    // Page bursts start at 11.2, 30.2 and 50.9 s (v17_14400_noecm.frames.jsonl).
+    const work = mkdtempSync(join(tmpdir(), 'webfax-decode-cut-'));
+    writeFileSync(join(work, 'cut.wav'), encodeWav([x.subarray(16 * 8000, 55 * 8000)], 8000));
+    const r = cli([join(work, 'cut.wav'), '--out', join(work, 'out')]);
+    expect(r.status).toBe(0);
+    const rep = JSON.parse(readFileSync(join(work, 'out', 'report.json'), 'utf8'));
+    expect(rep.pages.map((p: { file: string }) => p.file)).toEqual(['page-2.png', 'page-3-partial.png']);
+    for (const f of ['page-2.png', 'page-3-partial.png']) expect(existsSync(join(work, 'out', f))).toBe(true);
+    expect(r.stdout).toMatch(/Page 3: .*partial/);
+  });
+
   it('prints the report and writes report.json with tones and frames', async () => {
     const out = mkdtempSync(join(tmpdir(), 'webfax-decode-'));
     const r = cli([join(dir, 'v29_9600_noecm.wav'), '--out', out]);
