@@ -169,7 +169,13 @@ export class FastListener {
     }
     if (st.kind === 'carrier-down' || st.kind === 'training-failed') {
       // A burst shorter than the window: choose now among what trained, else forget it.
-      if (p.trainedAt >= 0 && st.kind === 'carrier-down') this.chooseProbe();
+      if (p.trainedAt >= 0 && st.kind === 'carrier-down') {
+        this.chooseProbe();
+        if (this.rx === p.rx) {
+          this.status(st); // adopted: its (short) burst ends here
+          return;
+        }
+      }
       p.trainedAt = -1;
       p.bits = [];
     }

@@ -133,4 +133,24 @@ describe('decode: no DCS, lower rates found by probing (our transmitters)', () =
       expect(Buffer.from(images[0]!.data).equals(Buffer.from(crop.data))).toBe(true);
     });
   }
+
+  it('V.29 9600: a 0.2 s burst of zeros (shorter than the probe window), then the page', () => {
+    let zeros = 0;
+    const tcf = createTransmitter('v29', 9600, () => (zeros++ < 1900 ? 0 : END_OF_DATA));
+    const bits = new T4PageBitSource(crop, { coding: 'mr' });
+    let tail = 0;
+    const page = createTransmitter('v29', 9600, () => { const b = bits.getBit(); return b >= 0 ? b : tail++ < 64 ? 0 : END_OF_DATA; });
+    const audio = new Float32Array(8000 * 30);
+    let n = 3200;
+    n += tcf.tx(audio, n, 8000);
+    n += 6000;
+    n += page.tx(audio, n, audio.length - n - 4000);
+    const { report, images } = analyseRecordingFull([audio.subarray(0, n + 4000)], 8000);
+    // The short burst is adopted when its carrier drops, and closed there (its zeros decode to no page).
+    expect(report.bursts.map((b) => [b.modem, b.bitRate, b.training])).toEqual([['V.29', 9600, 'succeeded'], ['V.29', 9600, 'succeeded']]);
+    expect(report.bursts[0]!.end).toBeLessThan(report.bursts[1]!.start);
+    expect(report.bursts[1]!.what).toBe('page');
+    expect(report.pages.length).toBe(1);
+    expect(Buffer.from(images[0]!.data).equals(Buffer.from(crop.data))).toBe(true);
+  });
 });
