@@ -55,23 +55,39 @@ export class ComplexInterpolator {
 
   /** Output at `frac` (0..1) samples before the newest input; nearest polyphase row. */
   read(frac: number): void {
+    this.readRow(Math.round(frac * this.phases));
+  }
+
+  /**
+   * read() with the polyphase row p = round(frac * phases) chosen by the caller (an integer
+   * argument: a hot loop that calls this does not box a double per call).
+   */
+  readRow(p: number): void {
     const n = this.taps;
-    let p = Math.round(frac * this.phases);
     if (p < 0) p = 0;
     else if (p > this.phases) p = this.phases;
     const row = p * n;
     const b = this.bank;
     const h = this.hist;
     const base = 2 * this.pos;
-    let ar = 0;
-    let ai = 0;
-    for (let j = 0; j < n; j++) {
-      const c = b[row + j]!;
-      const k = base - 2 * j; // j-th newest sample
-      ar += c * h[k]!;
-      ai += c * h[k + 1]!;
+    // two partial sums per component: shorter add chains, so the CPU can overlap them
+    let ar0 = 0, ai0 = 0, ar1 = 0, ai1 = 0;
+    let j = 0;
+    let k = base; // j-th newest sample
+    for (; j + 1 < n; j += 2, k -= 4) {
+      const c0 = b[row + j]!;
+      const c1 = b[row + j + 1]!;
+      ar0 += c0 * h[k]!;
+      ai0 += c0 * h[k + 1]!;
+      ar1 += c1 * h[k - 2]!;
+      ai1 += c1 * h[k - 1]!;
     }
-    this.outRe = ar;
-    this.outIm = ai;
+    if (j < n) {
+      const c0 = b[row + j]!;
+      ar0 += c0 * h[k]!;
+      ai0 += c0 * h[k + 1]!;
+    }
+    this.outRe = ar0 + ar1;
+    this.outIm = ai0 + ai1;
   }
 }

@@ -28,6 +28,7 @@ export class LevelStepCompensator {
   private gOut = 1;
   private enabled = false;
   private pending = false;
+  private symP = 0;
   private stepHalf = 0;
   private accum = 0;
   private accumN = 0;
@@ -91,11 +92,15 @@ export class LevelStepCompensator {
     this.re[this.pos] = re;
     this.im[this.pos] = im;
     if (++this.pos === n) this.pos = 0;
-    if (isSymbol && this.enabled) this.symbolPower((re * re + im * im) * this.gIn * this.gIn);
+    if (isSymbol && this.enabled) {
+      this.symP = (re * re + im * im) * this.gIn * this.gIn; // a field: no boxed double argument
+      this.symbolPower();
+    }
     this.half++;
   }
 
-  private symbolPower(p: number): void {
+  private symbolPower(): void {
+    const p = this.symP;
     // next to nothing: a dropout (lost packet), not a level; leave it out
     if (p < 0.01 * this.ref) return;
     const k = this.pwPos;

@@ -66,6 +66,14 @@ export class CarrierDetector {
     return this.checkPower(this.meter.power, n);
   }
 
+  /** Mean square measured by the caller, for checkInput() (a field, so a hot loop passes no double). */
+  input = 0;
+
+  /** checkPower(this.input, n). */
+  checkInput(n: number): number {
+    return this.checkPower(this.input, n);
+  }
+
   /** check() with a power measured by the caller (mean square, full scale = 1). */
   checkPower(p: number, n: number): number {
     if (!this.on) {

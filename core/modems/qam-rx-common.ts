@@ -90,6 +90,11 @@ export abstract class QamReceiverBase implements ModemReceiver {
   private samples = 0;
   private symbols = 0;
   private filling = false;
+  // per-call values passed in fields: a double argument to a call V8 does not inline is boxed
+  // (a heap allocation per T/2 sample); a field store is not
+  private inRe = 0; // the T/2 sample for halfSample()
+  private inIm = 0;
+  private symP = 0; // its power, for eqSymbol()
   /** Symbols left during which the loops and the equalizer do not adapt (after fillin). */
   private hold = 0;
 
@@ -270,6 +275,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
     let ns = this.samples;
     const filling = this.filling; // flushDelay sets and clears it inside, never across calls
     const half = this.halfPeriod;
+    const phases = interp.phases;
     for (let i = offset; i < end; i++) {
       let x = samples[i]!;
       // bad input (NaN, infinities, overload) must not poison the filters
@@ -279,7 +285,8 @@ export abstract class QamReceiverBase implements ModemReceiver {
         // input power for the carrier detector (time constant 40 samples), checked every 8th
         pw += (x * x - pw) * 0.025;
         if ((ns & 7) === 0) {
-          const ev = cd.checkPower(pw, 8);
+          cd.input = pw;
+          const ev = cd.checkInput(8);
           if (ev !== 0) {
             this.samples = ns;
             if (ev > 0 && !this.carrierReported) {
@@ -295,11 +302,13 @@ export abstract class QamReceiverBase implements ModemReceiver {
       ms = ms * rc + mc * rs;
       mc = t;
       if ((due -= 1) <= 0) {
-        interp.read(-due);
+        interp.readRow(Math.round(-due * phases));
         due += half;
         this.due = due;
         this.samples = ns;
-        this.halfSample(interp.outRe * this.feGain, interp.outIm * this.feGain);
+        this.inRe = interp.outRe * this.feGain;
+        this.inIm = interp.outIm * this.feGain;
+        this.halfSample();
         due = this.due; // the timing loop may have moved it
       }
     }
@@ -336,12 +345,15 @@ export abstract class QamReceiverBase implements ModemReceiver {
       }
       this.parity = 0;
       this.symbols++;
-      this.eqSymbol(0);
+      this.symP = 0;
+      this.eqSymbol();
     }
     this.filling = false;
   }
 
-  private halfSample(yr: number, yi: number): void {
+  private halfSample(): void {
+    const yr = this.inRe;
+    const yi = this.inIm;
     // lost audio (fillin) is no level step: keep its zeros out of the step detector
     this.level.push(yr, yi, this.parity === 1 && !this.filling && this.hold === 0);
     this.eq.push(this.level.outRe, this.level.outIm);
@@ -367,11 +379,14 @@ export abstract class QamReceiverBase implements ModemReceiver {
     this.prevRe = yr;
     this.prevIm = yi;
     this.symbols++;
-    if (this.mode === Mode.Search) this.searchSymbol(yr, yi);
-    else this.eqSymbol(p);
+    this.symP = p;
+    if (this.mode === Mode.Search) this.searchSymbol();
+    else this.eqSymbol();
   }
 
-  private searchSymbol(yr: number, yi: number): void {
+  private searchSymbol(): void {
+    const yr = this.inRe;
+    const yi = this.inIm;
     // AGC towards the data power while searching, from the unscaled symbol power
     const raw = (yr * yr + yi * yi) / (this.feGain * this.feGain);
     // fast attack so a burst after silence is not blown up for long, slow decay
@@ -471,7 +486,8 @@ export abstract class QamReceiverBase implements ModemReceiver {
     this.onStatus({ kind: 'training-in-progress', sample: this.samples });
   }
 
-  private eqSymbol(p: number): void {
+  private eqSymbol(): void {
+    const p = this.symP;
     const cfg = this.cfg;
     // signal loss: symbol power 10 dB under the trained level for 24 symbols
     const watching = !this.filling && this.hold === 0;
