@@ -101,10 +101,23 @@ export class ComplexEqualizer {
 
   /** NLMS update towards reducing e = wanted - output: taps += mu * e * conj(x) / energy. */
   update(errRe: number, errIm: number, mu: number): void {
+    this.errRe = errRe;
+    this.errIm = errIm;
+    this.mu = mu;
+    this.adapt();
+  }
+
+  /** Arguments of adapt(), set by the caller (fields: a hot caller passes no boxed doubles). */
+  errRe = 0;
+  errIm = 0;
+  mu = 0;
+
+  /** update(this.errRe, this.errIm, this.mu). */
+  adapt(): void {
     const n2 = 2 * this.len;
-    const s = mu / (this.energy + 1e-9);
-    const er = errRe * s;
-    const ei = errIm * s;
+    const s = this.mu / (this.energy + 1e-9);
+    const er = this.errRe * s;
+    const ei = this.errIm * s;
     const t = this.taps;
     const x = this.line;
     const b = 2 * this.pos;

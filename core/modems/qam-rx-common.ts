@@ -380,19 +380,22 @@ export abstract class QamReceiverBase implements ModemReceiver {
     this.prevIm = yi;
     this.symbols++;
     this.symP = p;
-    if (this.mode === Mode.Search) this.searchSymbol();
-    else this.eqSymbol();
+    if (this.mode === Mode.Search) {
+      // AGC towards the data power while searching, from the unscaled symbol power. (Here rather
+      // than in searchSymbol: it also keeps this function too big for V8 to inline into rx(),
+      // which, inlined, made rx() box a double per input sample; measured, see the bench.)
+      const raw = p / (this.feGain * this.feGain);
+      // fast attack so a burst after silence is not blown up for long, slow decay
+      this.rawPower += (raw - this.rawPower) * (raw > this.rawPower ? 0.3 : 0.0625);
+      // floor: a baseband power of about -55 dBm0, so silence is not blown up to full scale
+      this.feGain = Math.sqrt(this.cfg.meanPower / Math.max(this.rawPower, RAW_POWER_FLOOR));
+      this.searchSymbol();
+    } else this.eqSymbol();
   }
 
   private searchSymbol(): void {
     const yr = this.inRe;
     const yi = this.inIm;
-    // AGC towards the data power while searching, from the unscaled symbol power
-    const raw = (yr * yr + yi * yi) / (this.feGain * this.feGain);
-    // fast attack so a burst after silence is not blown up for long, slow decay
-    this.rawPower += (raw - this.rawPower) * (raw > this.rawPower ? 0.3 : 0.0625);
-    // floor: a baseband power of about -55 dBm0, so silence is not blown up to full scale
-    this.feGain = Math.sqrt(this.cfg.meanPower / Math.max(this.rawPower, RAW_POWER_FLOOR));
     if (this.cd.on) this.carrierOnSymbols++;
     else this.carrierOnSymbols = 0;
     const W = this.cfg.window;
@@ -535,8 +538,13 @@ export abstract class QamReceiverBase implements ModemReceiver {
     if (!this.filling && this.hold === 0 && live) {
       // equalizer error rotated back into the equalizer's frame
       // data mode adapts on every other symbol (half the cost, twice the step: same tracking)
-      if (training) this.eq.update(xr * c - xi * s, xi * c + xr * s, this.trainIdx - cfg.anchor < 128 ? 0.15 : 0.05);
-      else if ((this.symbols & 1) === 0) this.eq.update(xr * c - xi * s, xi * c + xr * s, 0.016);
+      const eq = this.eq;
+      if (training || (this.symbols & 1) === 0) {
+        eq.errRe = xr * c - xi * s;
+        eq.errIm = xi * c + xr * s;
+        eq.mu = training ? (this.trainIdx - cfg.anchor < 128 ? 0.15 : 0.05) : 0.016;
+        eq.adapt();
+      }
       // carrier loop: phase error ~ Im(z conj(w)) / |w|^2 (small angles; no atan2 per symbol)
       const w2 = wr * wr + wi * wi;
       let pe = w2 > 0 ? (zi * wr - zr * wi) / w2 : 0;
