@@ -85,18 +85,24 @@ export class ComplexEqualizer {
     const t = this.taps;
     const x = this.line;
     const b = 2 * this.pos;
-    let ar = 0;
-    let ai = 0;
-    for (let k = 0; k < n2; k += 2) {
-      const xr = x[b + k]!;
-      const xi = x[b + k + 1]!;
-      const cr = t[k]!;
-      const ci = t[k + 1]!;
-      ar += cr * xr - ci * xi;
-      ai += cr * xi + ci * xr;
+    // two partial sums per component (even and odd taps): shorter add chains for the CPU
+    let ar0 = 0, ai0 = 0, ar1 = 0, ai1 = 0;
+    let k = 0;
+    for (; k + 3 < n2; k += 4) {
+      const xr0 = x[b + k]!, xi0 = x[b + k + 1]!, cr0 = t[k]!, ci0 = t[k + 1]!;
+      const xr1 = x[b + k + 2]!, xi1 = x[b + k + 3]!, cr1 = t[k + 2]!, ci1 = t[k + 3]!;
+      ar0 += cr0 * xr0 - ci0 * xi0;
+      ai0 += cr0 * xi0 + ci0 * xr0;
+      ar1 += cr1 * xr1 - ci1 * xi1;
+      ai1 += cr1 * xi1 + ci1 * xr1;
     }
-    this.outRe = ar;
-    this.outIm = ai;
+    if (k < n2) {
+      const xr0 = x[b + k]!, xi0 = x[b + k + 1]!, cr0 = t[k]!, ci0 = t[k + 1]!;
+      ar0 += cr0 * xr0 - ci0 * xi0;
+      ai0 += cr0 * xi0 + ci0 * xr0;
+    }
+    this.outRe = ar0 + ar1;
+    this.outIm = ai0 + ai1;
   }
 
   /** NLMS update towards reducing e = wanted - output: taps += mu * e * conj(x) / energy. */
