@@ -8,11 +8,21 @@
  * then mixed up to the carrier: s = Re{x * e^{j w t}}. The output level is set from the
  * constellation's mean power so the data sits at `powerDbm0` (default -14 dBm0, as spandsp).
  * After the last symbol the filter is flushed with zeros so the burst ends without a click.
+ * nextDataBits() is the data end both share: scrambled bits from getBit, then after END_OF_DATA
+ * scrambled ones for 32 more symbols.
  */
 import { Nco } from '../dsp/nco';
 import { rrcPulse } from '../dsp/rrc';
 import { meanSquareForDbm0 } from '../dsp/level';
-import type { ModemTransmitter } from './types';
+import { END_OF_DATA, type GetBit, type ModemTransmitter } from './types';
+
+/** A self-synchronising scrambler, bit in, bit out. */
+export interface BitScrambler {
+  scramble(bit: number): number;
+}
+
+/** Symbols of scrambled ones sent after END_OF_DATA (as spandsp). */
+const SHUTDOWN_SYMBOLS = 32;
 
 export interface QamShape {
   carrierHz: number;
@@ -40,6 +50,8 @@ export abstract class QamTransmitterBase implements ModemTransmitter {
   private gain = 1;
   private flushLeft = -1;
   private done = false;
+  private ending = false;
+  private shutdownLeft = SHUTDOWN_SYMBOLS;
 
   constructor(shape: QamShape, powerDbm0 = -14) {
     this.shape = shape;
@@ -72,6 +84,30 @@ export abstract class QamTransmitterBase implements ModemTransmitter {
     this.nco.restart(this.shape.carrierHz);
     this.flushLeft = -1;
     this.done = false;
+    this.ending = false;
+    this.shutdownLeft = SHUTDOWN_SYMBOLS;
+  }
+
+  /**
+   * The next nb data bits, scrambled, first bit in the most significant place; -1 when the burst
+   * is over. After getBit returns END_OF_DATA the bits are scrambled ones, for SHUTDOWN_SYMBOLS
+   * more symbols.
+   */
+  protected nextDataBits(getBit: GetBit, scrambler: BitScrambler, nb: number): number {
+    if (this.ending && --this.shutdownLeft < 0) return -1;
+    let bits = 0;
+    for (let b = 0; b < nb; b++) {
+      let bit = 1;
+      if (!this.ending) {
+        bit = getBit();
+        if (bit === END_OF_DATA) {
+          this.ending = true;
+          bit = 1;
+        }
+      }
+      bits = (bits << 1) | scrambler.scramble(bit & 1);
+    }
+    return bits;
   }
 
   /** Set symRe/symIm to the next symbol; return false when the burst is over. */

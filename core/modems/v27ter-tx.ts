@@ -12,7 +12,7 @@
  */
 import { QamTransmitterBase } from './qam-tx-common';
 import { V27terScrambler } from './scrambler';
-import { END_OF_DATA, type GetBit } from './types';
+import type { GetBit } from './types';
 
 export type V27terRate = 4800 | 2400;
 
@@ -103,8 +103,6 @@ export class V27terTransmitter extends QamTransmitterBase {
   private step = 0;
   private readonly scrambler = new V27terScrambler();
   private state = 0;
-  private ending = false;
-  private shutdownLeft = 32;
 
   constructor(rate: V27terRate, getBit: GetBit, opts: V27terTxOptions = {}) {
     if (rate !== 4800 && rate !== 2400) throw new Error(`V.27ter: unsupported rate ${rate}`);
@@ -127,8 +125,6 @@ export class V27terTransmitter extends QamTransmitterBase {
     this.scrambler.reg = this.training.scramblerReg;
     this.scrambler.count = this.training.scramblerCount;
     this.state = this.training.state;
-    this.ending = false;
-    this.shutdownLeft = 32;
   }
 
   protected nextSymbol(): boolean {
@@ -150,20 +146,8 @@ export class V27terTransmitter extends QamTransmitterBase {
       }
       return true;
     }
-    if (this.ending && --this.shutdownLeft < 0) return false;
-    const nb = v27terBitsPerSymbol(this.rate);
-    let bits = 0;
-    for (let b = 0; b < nb; b++) {
-      let bit = 1;
-      if (!this.ending) {
-        bit = this.getBit();
-        if (bit === END_OF_DATA) {
-          this.ending = true;
-          bit = 1;
-        }
-      }
-      bits = (bits << 1) | this.scrambler.scramble(bit & 1);
-    }
+    const bits = this.nextDataBits(this.getBit, this.scrambler, v27terBitsPerSymbol(this.rate));
+    if (bits < 0) return false;
     this.state = (this.state + v27terPhaseStep(this.rate, bits)) & 7;
     this.symRe = V27_POINTS_RE[this.state]!;
     this.symIm = V27_POINTS_IM[this.state]!;

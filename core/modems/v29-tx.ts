@@ -11,7 +11,7 @@
  */
 import { QamTransmitterBase } from './qam-tx-common';
 import { Scrambler23, trainingScrambler7 } from './scrambler';
-import { END_OF_DATA, type GetBit } from './types';
+import type { GetBit } from './types';
 
 export type V29Rate = 9600 | 7200 | 4800;
 
@@ -131,8 +131,6 @@ export class V29Transmitter extends QamTransmitterBase {
   private step = 0;
   private readonly scrambler = new Scrambler23();
   private state = 0;
-  private ending = false;
-  private shutdownLeft = 32;
 
   constructor(rate: V29Rate, getBit: GetBit, opts: V29TxOptions = {}) {
     if (rate !== 9600 && rate !== 7200 && rate !== 4800) throw new Error(`V.29: unsupported rate ${rate}`);
@@ -154,8 +152,6 @@ export class V29Transmitter extends QamTransmitterBase {
     this.scrambler.restart(0);
     for (let i = 0; i < V29_SEG4 * v29BitsPerSymbol(this.rate); i++) this.scrambler.scramble(1);
     this.state = this.stateAfterTraining();
-    this.ending = false;
-    this.shutdownLeft = 32;
   }
 
   private stateAfterTraining(): number {
@@ -179,20 +175,8 @@ export class V29Transmitter extends QamTransmitterBase {
       this.symIm = t.im[s]!;
       return true;
     }
-    if (this.ending && --this.shutdownLeft < 0) return false;
-    const nb = v29BitsPerSymbol(this.rate);
-    let bits = 0;
-    for (let b = 0; b < nb; b++) {
-      let bit = 1;
-      if (!this.ending) {
-        bit = this.getBit();
-        if (bit === END_OF_DATA) {
-          this.ending = true;
-          bit = 1;
-        }
-      }
-      bits = (bits << 1) | this.scrambler.scramble(bit & 1);
-    }
+    const bits = this.nextDataBits(this.getBit, this.scrambler, v29BitsPerSymbol(this.rate));
+    if (bits < 0) return false;
     const idx = v29MapSymbol(this.rate, bits, this.state);
     this.state = idx & 7;
     this.symRe = V29_POINTS_RE[idx]!;
