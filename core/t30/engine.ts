@@ -100,6 +100,13 @@ export interface EngineOptions {
   copyQualityCheck?: boolean;
   /** Sender: how many RTNs for one page before giving up. */
   maxRtn?: number;
+  /** Sender: ask for a procedure interrupt from the start: the first post-page command goes as
+   *  PRI-Q (PRI-MPS/PRI-EOP; in ECM, the PPS of the page's last block). See `requestInterrupt()`. */
+  requestInterrupt?: boolean;
+  /** Receiver: answer a PRI-Q with PIP (page good) or PIN (page bad) instead of MCF/RTP or RTN.
+   *  Off (default): PRI-Q is answered like the plain command. There is no operator here, so
+   *  after PIP/PIN the procedure goes on exactly as after MCF/RTN. */
+  answerInterrupts?: boolean;
   /** Receiver, ECM: answer the first N PPS/RR with RNR (receiver not ready; a test aid). */
   rnrCount?: number;
   /** Log of frames and state changes. */
@@ -143,7 +150,7 @@ export enum State {
   F_POST_EOP = 'F_POST_EOP',
   /** Sender: sending a non-ECM page. */
   I = 'I',
-  /** Sender: post-page command sent, waiting for MCF/RTP/RTN. */
+  /** Sender: post-page command (or its PRI-Q) sent, waiting for MCF/RTP/RTN/PIP/PIN. */
   II_Q = 'II_Q',
   /** Sender: sending an ECM block. */
   IV = 'IV',
@@ -209,6 +216,8 @@ export class T30Engine {
   private pagesConfirmed = 0;
   private rtnCount = 0;
   private postCommand: 'MPS' | 'EOP' = 'EOP';
+  /** A procedure interrupt is wanted: the next post-page command goes as PRI-Q until answered. */
+  private interruptWanted = false;
   private ecmBlocks: Uint8Array[][] = [];
   private ecmBlockNo = 0;
   private ecmTx: EcmTxBlock | null = null;
@@ -246,6 +255,7 @@ export class T30Engine {
     this.copyQuality = opts.copyQualityCheck ?? true;
     this.rnrLeft = opts.rnrCount ?? 0;
     this.sending = opts.direction === 'send';
+    this.interruptWanted = opts.requestInterrupt ?? false;
     if (this.sending && !opts.source) throw new Error('a sending endpoint needs a page source');
     if (!this.sending && !opts.sink) throw new Error('a receiving endpoint needs a page sink');
   }
@@ -263,6 +273,12 @@ export class T30Engine {
       this.t1.start(this.now, T1);
       this.transmit({ kind: 'ced' }, () => this.sendDis());
     }
+  }
+
+  /** Sender: ask for a procedure interrupt at the next post-page command (PRI-MPS/PRI-EOP, or
+   *  PPS-PRI-Q in ECM). It stays wanted until the receiver accepts a page answering one. */
+  requestInterrupt(): void {
+    this.interruptWanted = true;
   }
 
   get done(): boolean {
@@ -527,7 +543,9 @@ export class T30Engine {
     }
   }
 
-  /** Receiver: page in, waiting for MPS/EOP/EOM (PRI-Q treated like the plain command). */
+  /** Receiver: page in, waiting for MPS/EOP/EOM or their PRI-Q. PRI-Q is answered PIP (page good)
+   *  or PIN (page bad) when `answerInterrupts` is on, else like the plain command; either way the
+   *  flow after the answer is that of MCF/RTP (PIP) or RTN (PIN): no operator steps in. */
   private inFPostDocNonEcm(name: string, _fif: Uint8Array): void {
     switch (name) {
       case 'MPS':
@@ -541,7 +559,9 @@ export class T30Engine {
         this.lastVerdict = null;
         this.t2.stop();
         const cmd = name.replace('PRI-', '');
-        this.respond([this.simple(verdict)], () => {
+        const interrupt = cmd !== name && (this.opts.answerInterrupts ?? false);
+        const answer = interrupt ? (verdict === 'RTN' ? 'PIN' : 'PIP') : verdict;
+        this.respond([this.simple(answer)], () => {
           if (verdict === 'RTN') return this.waitForCommand(State.R);
           if (cmd === 'EOP') { this.procedureComplete = true; return this.waitForCommand(State.F_POST_EOP); }
           if (cmd === 'EOM') return this.waitForCommand(State.R);
@@ -595,6 +615,7 @@ export class T30Engine {
     switch (name) {
       case 'DCN': return this.phaseE();
       case 'EOP':
+      case 'PRI-EOP':
       case 'PPS':
       case 'CRP': return this.repeatResponse();
       default: return;
@@ -609,6 +630,7 @@ export class T30Engine {
       case 'RTP': {
         this.tries = 0;
         this.rtnCount = 0;
+        this.interruptWanted = false;
         this.pagesConfirmed++;
         this.pageEvent('page-confirmed', this.txPage + 1, name);
         this.txPage++;
@@ -619,6 +641,8 @@ export class T30Engine {
       case 'RTN':
       case 'PIN': {
         this.tries = 0;
+        // PIN answers the interrupt (negatively): resend the page with the plain command.
+        if (name === 'PIN') this.interruptWanted = false;
         this.pageEvent('page-rejected', this.txPage + 1, name);
         if (++this.rtnCount > (this.opts.maxRtn ?? 3)) { this.status = T30Err.RETRYDCN; return this.sendDcn(); }
         // Retrain one step lower and send the same page again.
@@ -635,7 +659,9 @@ export class T30Engine {
   /** Sender: PPS (or RR) sent; MCF, PPR, RNR. */
   private inIVPpsQ(name: string, fif: Uint8Array): void {
     switch (name) {
-      case 'MCF': {
+      case 'MCF':
+      case 'PIP': {
+        // PIP answers a PPS-PRI-Q: the block is good; with no operator, go on as after MCF.
         this.tries = 0;
         this.t5.stop();
         return this.ecmBlockConfirmed();
@@ -828,13 +854,19 @@ export class T30Engine {
     this.transmit({ kind: 'page', modem, data, shortTrain: this.shortTrain }, () => {
       this.pagesSent++;
       this.pageEvent('page-sent', this.txPage + 1);
-      this.command([this.simple(this.postCommand)], State.II_Q);
+      this.command([this.simple(this.postPageCommand())], State.II_Q);
     });
   }
 
   private ppsFcf2(): number {
     const lastBlock = this.ecmBlockNo + 1 >= this.ecmBlocks.length;
-    return lastBlock ? this.fcfWithX(this.postCommand) : 0;
+    return lastBlock ? this.fcfWithX(this.postPageCommand()) : 0;
+  }
+
+  /** MPS/EOP, or PRI-MPS/PRI-EOP while an interrupt is wanted. */
+  private postPageCommand(): 'MPS' | 'EOP' | 'PRI-MPS' | 'PRI-EOP' {
+    if (!this.interruptWanted) return this.postCommand;
+    return this.postCommand === 'MPS' ? 'PRI-MPS' : 'PRI-EOP';
   }
 
   private sendEcmBlock(): void {
@@ -862,6 +894,7 @@ export class T30Engine {
     const bad = this.ecmPageErrors;
     this.ecmPageErrors = false;
     if (!bad) this.pagesConfirmed++;
+    this.interruptWanted = false;
     this.pageEvent(bad ? 'page-rejected' : 'page-confirmed', this.txPage + 1, bad ? 'ERR' : 'MCF');
     this.txPage++;
     if (this.postCommand === 'EOP') { this.procedureComplete = true; return this.sendDcn(); }
@@ -935,6 +968,9 @@ export class T30Engine {
       return this.respond([this.simple('RNR')], () => this.waitForCommand(State.F_POST_DOC_ECM));
     }
     const fcf2 = fif[0]! & 0xfe;
+    // PPS-PRI-Q with every frame in: PIP when we answer interrupts (PIN has no use here: a bad block gets PPR).
+    const pri = fcf2 !== 0 && fcfName(fcf2).startsWith('PRI-') && (this.opts.answerInterrupts ?? false);
+    const ok = pri ? 'PIP' : 'MCF';
     const page = fif[1]!;
     const block = fif[2]!;
     const frames = fif[3]! + 1;
@@ -942,7 +978,7 @@ export class T30Engine {
       // A repeat of the previous block's PPS: our MCF was lost.
       const prevBlock = block === ((this.ecmRxBlockNo - 1) & 0xff) && page === (this.rxPage & 0xff);
       const prevPage = this.ecmRxBlockNo === 0 && page === ((this.rxPage - 1) & 0xff);
-      if (prevBlock || prevPage) return this.respond([this.simple('MCF')], () => this.expectEcmBlock());
+      if (prevBlock || prevPage) return this.respond([this.simple(ok)], () => this.expectEcmBlock());
       this.log(`PPS for page ${page} block ${block}, expected ${this.rxPage & 0xff}/${this.ecmRxBlockNo & 0xff}`);
       return this.fail(T30Err.RX_ECMPHD, true);
     }
@@ -957,7 +993,7 @@ export class T30Engine {
     this.ecmRxBlockNo++;
     const name = fcf2 === 0 ? 'NULL' : fcfName(fcf2).replace('PRI-', '');
     if (name !== 'NULL') this.finishEcmPage();
-    this.respond([this.simple('MCF')], () => {
+    this.respond([this.simple(ok)], () => {
       if (name === 'EOP') { this.procedureComplete = true; return this.waitForCommand(State.F_POST_EOP); }
       if (name === 'EOM') return this.waitForCommand(State.R);
       return this.expectEcmBlock(false);
