@@ -12,36 +12,11 @@ import type { Page } from 'playwright';
 import { startSite, openPage, canvasBits, byteDiff, type Site } from './harness';
 import { readTiff } from '../../core/formats/tiff';
 import { fixture } from '../helpers/peers';
+import { dropFile, groundTruth, frameList } from '../helpers/decode-view';
 
 let site: Site;
 beforeAll(async () => { site = await startSite(); });
 afterAll(async () => { await site?.close(); });
-
-/** Drop a file on the Decode view's drop zone, as a user dragging it from the desktop would. */
-async function dropFile(page: Page, name: string, bytes: Uint8Array, type: string): Promise<void> {
-  const b64 = Buffer.from(bytes).toString('base64');
-  await page.evaluate(({ b64, name, type }) => {
-    const bin = atob(b64);
-    const u = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i);
-    const dt = new DataTransfer();
-    dt.items.add(new File([u], name, { type }));
-    const el = document.querySelector('[data-testid=decode-drop]')!;
-    el.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, { b64, name, type });
-}
-
-function groundTruth(name: string): string[] {
-  return readFileSync(fixture('calls', `${name}.frames.jsonl`), 'utf8').trim().split('\n')
-    .map((l) => JSON.parse(l) as { name?: string }).filter((e) => e.name).map((e) => e.name!);
-}
-
-async function frameList(page: Page): Promise<{ name: string | null; ok: boolean }[]> {
-  return page.$$eval('[data-testid=frame-list] details', (els) => els.map((e) => ({
-    name: e.getAttribute('data-frame'), ok: e.querySelector('.badge')?.textContent === 'FCS ok',
-  })));
-}
 
 describe('Decode view', () => {
   it('shows the frame list of a dropped recording, as the call had it', async () => {
