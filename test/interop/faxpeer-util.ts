@@ -2,6 +2,7 @@
  * Helpers for the faxpeer interop tests: run `webfax send` / `webfax receive` in-process against
  * spandsp's faxpeer (lockstep audio over stdin/stdout), then compare pages with tiffpagecmp.
  */
+import { expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,4 +65,14 @@ export async function webfaxReceives(doc: string, o: { modem: keyof typeof MODEM
   const code = await receiveCommand.run(['--out', dir, '--peer', peer, ecm, '--modems', MODEM_ARG[o.modem], '--ident', 'WEBFAX RX',
     '--summary', join(dir, 'us.json'), ...(o.calling ? ['--calling'] : []), ...(o.extra ?? [])]);
   return { code, us: readJson(join(dir, 'us.json'))!, peer: readJson(join(dir, 'peer.json')), cmp: cmp(doc, join(dir, 'received.tif')) };
+}
+
+/** What every call of the matrix must show: OK on both sides, at the modem's top rate, ECM as asked. */
+export function expectCallOk(r: CallOut, modem: keyof typeof MODEM_ARG, ecm: boolean): void {
+  expect(r.us.status_text).toBe('OK');
+  expect(r.code).toBe(0);
+  expect(r.peer?.ok).toBe(true);
+  expect(r.us.modem).toBe(EXPECT[modem].modem);
+  expect(r.us.bit_rate).toBe(EXPECT[modem].rate);
+  expect(r.us.ecm).toBe(ecm);
 }
