@@ -84,3 +84,14 @@ export function pageFromPbm(buf: Uint8Array, xDpi = 204, yDpi = 98): BilevelImag
   for (let y = 0; y < p.height; y++) for (let x = 0; x < p.width; x++) if (p.samples[y * p.width + x]) data[y * stride + (x >> 3)] |= 0x80 >> (x & 7);
   return { width: p.width, height: p.height, data, xDpi, yDpi };
 }
+
+/** Rows that differ between two pages; every row of the taller one when the sizes differ. */
+export function rowsDiffering(a: BilevelImage, b: BilevelImage): number {
+  if (a.width !== b.width || a.height !== b.height) return Math.max(a.height, b.height);
+  const stride = strideOf(a.width);
+  let n = 0;
+  for (let y = 0; y < a.height; y++) {
+    for (let i = 0; i < stride; i++) if (a.data[y * stride + i] !== b.data[y * stride + i]) { n++; break; }
+  }
+  return n;
+}

@@ -11,6 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rowsDiffering } from '../helpers/pages';
 import { fixture, peerBin } from '../helpers/peers';
 import { readTiff, writeTiff, type TiffCompression } from '../../core/formats/tiff';
 import { readPbm } from '../../core/formats/pbm';
@@ -20,16 +21,6 @@ import { createImage, strideOf, type BilevelImage } from '../../core/t4/image';
 let tmp = '';
 beforeAll(() => { tmp = mkdtempSync(join(tmpdir(), 'webfax-t4-')); });
 afterAll(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
-
-function rowsDiffering(a: BilevelImage, b: BilevelImage): number {
-  if (a.width !== b.width || a.height !== b.height) return Math.max(a.height, b.height);
-  const stride = strideOf(a.width);
-  let n = 0;
-  for (let y = 0; y < a.height; y++) {
-    for (let i = 0; i < stride; i++) if (a.data[y * stride + i] !== b.data[y * stride + i]) { n++; break; }
-  }
-  return n;
-}
 
 /** libtiff's comparison of two TIFFs (tiffpagecmp): JSON result. */
 function pageCmp(a: string, b: string): { identical: boolean; pages: { rows_differing: number }[] } {

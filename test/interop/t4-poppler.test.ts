@@ -12,6 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rowsDiffering } from '../helpers/pages';
 import { fixture } from '../helpers/peers';
 import { readPbm } from '../../core/formats/pbm';
 import { readTiff } from '../../core/formats/tiff';
@@ -59,16 +60,6 @@ function popplerDecode(name: string, pdf: Uint8Array): { image: BilevelImage; st
   const r = spawnSync('pdfimages', [file, join(tmp, name)], { encoding: 'utf8' });
   expect(r.status).toBe(0);
   return { image: readPbm(readFileSync(join(tmp, `${name}-000.pbm`))), stderr: r.stderr };
-}
-
-function rowsDiffering(a: BilevelImage, b: BilevelImage): number {
-  if (a.width !== b.width || a.height !== b.height) return Math.max(a.height, b.height);
-  const stride = strideOf(a.width);
-  let n = 0;
-  for (let y = 0; y < a.height; y++) {
-    for (let i = 0; i < stride; i++) if (a.data[y * stride + i] !== b.data[y * stride + i]) { n++; break; }
-  }
-  return n;
 }
 
 describe('T.4 without EOLs, checked by poppler', () => {
