@@ -664,7 +664,7 @@ export class T30Engine {
         // PIP answers a PPS-PRI-Q: the block is good; with no operator, go on as after MCF.
         this.tries = 0;
         this.t5.stop();
-        return this.ecmBlockConfirmed();
+        return this.ecmBlockConfirmed(false, name);
       }
       case 'PPR': {
         this.tries = 0;
@@ -882,7 +882,7 @@ export class T30Engine {
     });
   }
 
-  private ecmBlockConfirmed(withErrors = false): void {
+  private ecmBlockConfirmed(withErrors = false, response: 'MCF' | 'PIP' = 'MCF'): void {
     if (withErrors) this.ecmPageErrors = true;
     this.ecmBlockNo++;
     if (this.ecmBlockNo < this.ecmBlocks.length) {
@@ -895,7 +895,7 @@ export class T30Engine {
     this.ecmPageErrors = false;
     if (!bad) this.pagesConfirmed++;
     this.interruptWanted = false;
-    this.pageEvent(bad ? 'page-rejected' : 'page-confirmed', this.txPage + 1, bad ? 'ERR' : 'MCF');
+    this.pageEvent(bad ? 'page-rejected' : 'page-confirmed', this.txPage + 1, bad ? 'ERR' : response);
     this.txPage++;
     if (this.postCommand === 'EOP') { this.procedureComplete = true; return this.sendDcn(); }
     return this.startPage();

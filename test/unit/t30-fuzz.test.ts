@@ -63,6 +63,8 @@ describe('T.30 engine under random events', () => {
         source: { pageCount: 2, pageFormat: () => ({ width: 1728, yRes: 'standard' }), encodePage: () => new Uint8Array(500) },
         sink: { receivePage: () => (r() < 0.5 ? 'MCF' : 'RTN') },
         onPhaseE: () => phaseE++,
+        // Procedure interrupt on some seeds (not drawn from r: the event streams stay as they were).
+        requestInterrupt: seed % 3 === 0, answerInterrupts: seed % 2 === 0,
       });
       e.start();
       let t = 0;

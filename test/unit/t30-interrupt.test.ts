@@ -128,6 +128,7 @@ describe('T.30 engine: procedure interrupt, ECM', () => {
     expect(r.receiver.status, r.receiverLog.join('\n')).toBe(T30Err.OK);
     expect(ppsFcf2(r.receiverLog)).toEqual([fcfCode('PRI-EOP')]);
     expect(ev.log.filter((l) => /^tx (MCF|PIP|PIN|PPR)/.test(l))).toEqual(['tx PIP']);
+    expect(events(r.sender)).toEqual(['page-sent:1:', 'page-confirmed:1:PIP']);
     expect(r.sender.pagesConfirmed).toBe(1);
     expect(r.sink.pages[0]!.subarray(0, 3000)).toEqual(r.source.pages[0]);
   });
