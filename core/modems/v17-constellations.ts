@@ -69,3 +69,10 @@ export function v17Points(rate: number): Int8Array | undefined {
 }
 
 export const V17_RATES: readonly number[] = [14400, 12000, 9600, 7200];
+
+/** The signal-space map for a rate; throws for a rate V.17 does not have. */
+export function v17PointsFor(rate: number): Int8Array {
+  const pts = v17Points(rate);
+  if (!pts) throw new Error(`V.17 has no ${rate} bit/s rate (use 7200, 9600, 12000 or 14400)`);
+  return pts;
+}

@@ -28,7 +28,7 @@
  * look-ahead, and the not yet filtered samples are rescaled, so a 6 dB step costs no bits.
  */
 import type { ModemReceiver, PutBit, StatusHandler } from './types';
-import { v17BitsPerSymbol, v17Points, V17_ABCD } from './v17-constellations';
+import { v17BitsPerSymbol, v17PointsFor, V17_ABCD } from './v17-constellations';
 import { V17DiffDecoder, V17Viterbi } from './trellis';
 import * as training from './v17-training';
 import * as filters from './v17-filters';
@@ -234,8 +234,7 @@ export class V17Receiver implements ModemReceiver {
 
   /** Get ready for a new burst. Keeps the equalizer of the last good long train for short trains. */
   restart(opts: V17RxOptions = { rate: this.rate, shortTrain: this.shortTrain }): void {
-    const pts = v17Points(opts.rate);
-    if (!pts) throw new Error(`V.17 has no ${opts.rate} bit/s rate (use 7200, 9600, 12000 or 14400)`);
+    const pts = v17PointsFor(opts.rate);
     this.rate = opts.rate;
     this.bps = v17BitsPerSymbol(opts.rate);
     this.points = pts;

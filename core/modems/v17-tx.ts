@@ -10,7 +10,7 @@
  * Level -14 dBm0 unless told otherwise.
  */
 import { END_OF_DATA, type GetBit, type ModemTransmitter } from './types';
-import { v17BitsPerSymbol, v17Points, V17_ABCD } from './v17-constellations';
+import { v17BitsPerSymbol, v17PointsFor, V17_ABCD } from './v17-constellations';
 import { V17TrellisEncoder } from './trellis';
 import * as training from './v17-training';
 import * as filters from './v17-filters';
@@ -74,8 +74,7 @@ export class V17Transmitter implements ModemTransmitter {
 
   /** Start a new burst. Throws on an unsupported rate. */
   restart(opts: V17TxOptions): void {
-    const pts = v17Points(opts.rate);
-    if (!pts) throw new Error(`V.17 has no ${opts.rate} bit/s rate (use 7200, 9600, 12000 or 14400)`);
+    const pts = v17PointsFor(opts.rate);
     this.rate = opts.rate;
     this.bps = v17BitsPerSymbol(opts.rate);
     this.points = pts;
