@@ -63,6 +63,15 @@ const GRID_STEP = 0.5;
 const GRID_N = (2 * GRID_HALF) / GRID_STEP;
 const GRID_SCALE = 1 / GRID_STEP;
 
+/** Offset in the lookup table of the grid cell holding (re, im); points off the grid use the edge cell. */
+function gridCell(re: number, im: number): number {
+  let gx = ((re + GRID_HALF) / GRID_STEP) | 0;
+  let gy = ((im + GRID_HALF) / GRID_STEP) | 0;
+  if (gx < 0) gx = 0; else if (gx >= GRID_N) gx = GRID_N - 1;
+  if (gy < 0) gy = 0; else if (gy >= GRID_N) gy = GRID_N - 1;
+  return (gy * GRID_N + gx) * 8;
+}
+
 const nearestTables = new Map<number, Uint8Array>();
 
 /** For each grid cell and subset, the subset's point nearest the cell centre (built once per rate). */
@@ -142,11 +151,7 @@ export class V17Viterbi {
   /** Add a symbol to the path metrics only (no survivors, no decisions); returns the best metric. */
   pushMetrics(re: number, im: number): number {
     const pts = this.pts;
-    let gx = ((re + GRID_HALF) / GRID_STEP) | 0;
-    let gy = ((im + GRID_HALF) / GRID_STEP) | 0;
-    if (gx < 0) gx = 0; else if (gx >= GRID_N) gx = GRID_N - 1;
-    if (gy < 0) gy = 0; else if (gy >= GRID_N) gy = GRID_N - 1;
-    const base = (gy * GRID_N + gx) * 8;
+    const base = gridCell(re, im);
     for (let sub = 0; sub < 8; sub++) {
       const p = this.table[base + sub]!;
       const dx = re - pts[2 * p]!;
@@ -171,11 +176,7 @@ export class V17Viterbi {
   /** Squared distance from (re, im) to the nearest point (grid lookup; no state change). */
   nearestDistance(re: number, im: number): number {
     const pts = this.pts;
-    let gx = ((re + GRID_HALF) / GRID_STEP) | 0;
-    let gy = ((im + GRID_HALF) / GRID_STEP) | 0;
-    if (gx < 0) gx = 0; else if (gx >= GRID_N) gx = GRID_N - 1;
-    if (gy < 0) gy = 0; else if (gy >= GRID_N) gy = GRID_N - 1;
-    const base = (gy * GRID_N + gx) * 8;
+    const base = gridCell(re, im);
     let best = Infinity;
     for (let sub = 0; sub < 8; sub++) {
       const p = this.table[base + sub]!;
