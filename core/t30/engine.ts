@@ -276,7 +276,7 @@ export class T30Engine {
   }
 
   /** Sender: ask for a procedure interrupt at the next post-page command (PRI-MPS/PRI-EOP, or
-   *  PPS-PRI-Q in ECM). It stays wanted until the receiver accepts a page answering one. */
+   *  PPS-PRI-Q in ECM). It stays wanted until a PRI-Q is answered by anything but RTN. */
   requestInterrupt(): void {
     this.interruptWanted = true;
   }
