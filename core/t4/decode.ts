@@ -655,17 +655,8 @@ export class T4Decoder {
   }
 }
 
-export interface DecodeImageOptions {
-  width: number;
-  coding: Coding;
-  fillOrder?: 1 | 2;
-  /** See DecodeSetup: false for T.4 data without EOLs between rows (PDF EndOfLine false). */
-  eol?: boolean;
-  /** See DecodeSetup: rows start on byte boundaries (PDF EncodedByteAlign). */
-  byteAlign?: boolean;
-  /** Expected height (TIFF); without it the page ends at RTC/EOFB or the end of the data. */
-  rows?: number;
-  maxRows?: number;
+/** The decoder's set-up (rows: expected height; without it the page ends at RTC/EOFB or the end of the data), plus the image's resolution. */
+export interface DecodeImageOptions extends Omit<DecodeSetup, 'onRow'> {
   xDpi?: number;
   yDpi?: number;
 }
