@@ -5,6 +5,7 @@
  */
 import { describeFrame, frameFields, parseFrame } from '../t30/frames';
 import type { AnalyserEvent } from './analyser';
+import type { BurstInfo } from './fast';
 import type { BilevelImage } from '../t4/image';
 
 export interface ReportTone {
@@ -37,21 +38,11 @@ export interface ReportFrame {
   echo?: boolean;
 }
 
-export interface ReportBurst {
-  modem: string;
-  bitRate: number;
+/** A burst as the fast listener saw it, with its start and end in seconds instead of samples. */
+export interface ReportBurst extends Omit<BurstInfo, 'start' | 'end'> {
+  /** s */
   start: number;
   end: number;
-  channel: number;
-  /** 'tcf', 'page', 'ecm' or 'unknown' (training failed). */
-  what: string;
-  training: string;
-  reason?: string;
-  bits: number;
-  ones?: number;
-  ecmFrames?: number;
-  ecmBad?: number;
-  mse?: number;
 }
 
 export interface ReportPage {
