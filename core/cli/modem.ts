@@ -23,7 +23,7 @@ const DEFAULT_RATE: Record<ModemName, number> = { v21: 300, v27ter: 4800, v29: 9
 const NAMES: Record<ModemName, string> = { v21: 'V.21', v27ter: 'V.27ter', v29: 'V.29', v17: 'V.17' };
 
 const options: Record<string, OptionSpec> = {
-  modem: { value: true, help: 'v27 | v29 | v17 (v21 once available)' },
+  modem: { value: true, help: 'v21 | v27 | v29 | v17' },
   rate: { value: true, help: 'bit rate (default: the modem\'s highest)' },
   in: { value: true, help: 'tx: data bytes to send; rx: WAV (or .raw s16le) to demodulate' },
   out: { value: true, help: 'tx: WAV to write; rx: file for the received bytes' },
@@ -136,7 +136,7 @@ function runRx(argv: string[]): number {
 export const modemCommand: Command = {
   name: 'modem',
   summary: 'Raw modem transmit/receive (mirrors spandsp modemtx/modemrx)',
-  usage: 'modem tx|rx --modem v27|v29|v17 --rate R (tx: --in BYTES|--prbs SEED [--bits N] --out x.wav; rx: --in x.wav [--out BYTES] [--ref BYTES|--prbs SEED] [--json])',
+  usage: 'modem tx|rx --modem v21|v27|v29|v17 --rate R (tx: --in BYTES|--prbs SEED [--bits N] --out x.wav; rx: --in x.wav [--out BYTES] [--ref BYTES|--prbs SEED] [--json])',
   options,
   async run(argv) {
     const [sub, ...rest] = argv;
