@@ -26,8 +26,7 @@ if (!has('pdftoppm')) {
     process.exit(1);
   }
 }
-const haveTiffTools = (() => { try { execFileSync('which', ['tiffcp'], { stdio: 'ignore' }); return true; } catch { return false; } })();
-if (!haveTiffTools || needed.some((b) => !existsSync(resolve(binDir, b)))) {
+if (!has('tiffcp') || needed.some((b) => !existsSync(resolve(binDir, b)))) {
   mkdirSync(binDir, { recursive: true });
   console.log('ensure-peers: building the spandsp peer into .peers/bin');
   execFileSync('bash', [resolve(peerDir, 'build.sh')], { stdio: 'inherit', env: { ...process.env, BIN_DIR: binDir }, cwd: peerDir });
