@@ -4,11 +4,13 @@
  * 50 000 bits. The noise is on the line the whole time, also before the burst (spandsp 0.0.6
  * mostly cannot train then: peer README gotcha 10), so training must find the real pattern.
  *
- * Thresholds asserted (fixed seeds): V.29 9600 20 dB, 7200 16 dB, V.27ter 4800 16 dB, 2400 9 dB.
- * spandsp's own regression thresholds are 20/17/15/9 dB. Near the threshold errors are rare, not
- * impossible: docs/ber.md (scripts/ber-table.ts, 3 x 50 000 bits per point, continuous noise)
- * has webfax at 2e-5 / 0 / 0 / 0 there; spandsp 0.0.6 with gated noise 0 / 6.6e-4 (one run of
- * three did not train) / 0 / 4.7e-5, and with continuous noise 1.5e-4 / 8e-5 / no training at all.
+ * Thresholds asserted (fixed seeds): V.29 9600 20 dB, 7200 15 dB, V.27ter 4800 14 dB, 2400 8 dB;
+ * spandsp's own regression thresholds are 20/17/15/9 dB. So three of the four are 1 dB or more
+ * below spandsp's. V.29 9600 at 19 dB is error-free in 19 of 20 runs (seeds 10007k), but this
+ * test's seed at 19 dB (134) holds one symbol error, so 20 stays. These are near the physics limit:
+ * the ideal receiver (core/line/ideal-receiver.ts, perfect sync) itself fails about one 50 000-bit
+ * run in four at V.27ter 4800 14 dB; modem-bound.test.ts holds webfax to that ideal receiver over
+ * several seeds, and docs/ber.md has the BER tables (webfax, spandsp, ideal) from one run.
  */
 import { describe, it, expect } from 'vitest';
 import { modulate, demodulate, compareBits } from '../../core/line/modem-harness';
@@ -18,9 +20,9 @@ import type { ModemName } from '../../core/modems/registry';
 
 const CASES: Array<{ modem: ModemName; rate: number; threshold: number }> = [
   { modem: 'v29', rate: 9600, threshold: 20 },
-  { modem: 'v29', rate: 7200, threshold: 16 },
-  { modem: 'v27ter', rate: 4800, threshold: 16 },
-  { modem: 'v27ter', rate: 2400, threshold: 9 },
+  { modem: 'v29', rate: 7200, threshold: 15 },
+  { modem: 'v27ter', rate: 4800, threshold: 14 },
+  { modem: 'v27ter', rate: 2400, threshold: 8 },
 ];
 const BITS = 50000;
 
