@@ -1,5 +1,5 @@
 /**
- * BER against SNR for webfax and the spandsp 0.0.6 peer, side by side, from one run; writes
+ * BER against SNR for webfax, the spandsp 0.0.6 peer and the ideal receiver, side by side, from one run; writes
  * docs/ber.md. Run: npx tsx scripts/ber-table.ts [--bits N] [--seeds K] [--out docs/ber.md]
  *
  * Same SNR definition on both sides (the peer's): active signal power (-14 dBm0) over white
@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { modulate, demodulate, compareBits } from '../core/line/modem-harness';
 import { applyLine } from '../core/line/line-model';
 import { prbsBits } from '../core/modems/prbs';
+import { idealReceiverErrors } from '../core/line/ideal-receiver';
 import type { ModemName } from '../core/modems/registry';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,16 +32,19 @@ const BITS = Number(arg('bits', '50000'));
 const SEEDS = Number(arg('seeds', '3'));
 const OUT = resolve(root, arg('out', 'docs/ber.md'));
 
-const CASES: Array<{ modem: ModemName; peer: string; rate: number; snrs: number[] }> = [
-  { modem: 'v17', peer: 'v17', rate: 14400, snrs: range(16, 26) },
-  { modem: 'v17', peer: 'v17', rate: 12000, snrs: range(13, 23) },
-  { modem: 'v17', peer: 'v17', rate: 9600, snrs: range(10, 20) },
-  { modem: 'v17', peer: 'v17', rate: 7200, snrs: range(8, 18) },
-  { modem: 'v29', peer: 'v29', rate: 9600, snrs: range(14, 24) },
-  { modem: 'v29', peer: 'v29', rate: 7200, snrs: range(10, 20) },
-  { modem: 'v27ter', peer: 'v27', rate: 4800, snrs: range(8, 18) },
-  { modem: 'v27ter', peer: 'v27', rate: 2400, snrs: range(4, 14) },
+/** `regression`: spandsp's own regression threshold for the rate (the issue's reference). */
+const CASES: Array<{ modem: ModemName; peer: string; rate: number; snrs: number[]; regression: number }> = [
+  { modem: 'v17', peer: 'v17', rate: 14400, snrs: range(16, 26), regression: 24 },
+  { modem: 'v17', peer: 'v17', rate: 12000, snrs: range(13, 23), regression: 19 },
+  { modem: 'v17', peer: 'v17', rate: 9600, snrs: range(10, 20), regression: 17 },
+  { modem: 'v17', peer: 'v17', rate: 7200, snrs: range(8, 18), regression: 14 },
+  { modem: 'v29', peer: 'v29', rate: 9600, snrs: range(14, 24), regression: 20 },
+  { modem: 'v29', peer: 'v29', rate: 7200, snrs: range(10, 20), regression: 17 },
+  { modem: 'v27ter', peer: 'v27', rate: 4800, snrs: range(8, 18), regression: 15 },
+  { modem: 'v27ter', peer: 'v27', rate: 2400, snrs: range(4, 14), regression: 9 },
 ];
+/** The ideal receiver is cheap: it runs this many times more seeds, for a steadier figure. */
+const IDEAL_FACTOR = 10;
 
 function range(a: number, b: number): number[] {
   const r: number[] = [];
@@ -49,6 +53,18 @@ function range(a: number, b: number): number[] {
 }
 
 interface Cell { errors: number; bits: number; trained: number; runs: number }
+type Runner = (snr: number, seed: number) => { trained: boolean; errors: number; bits: number };
+
+/** Lowest SNR from which every cell up to the top of the sweep is error-free (all runs trained). */
+function errorFreeFrom(snrs: number[], cells: Cell[]): string {
+  let from = '';
+  for (let i = cells.length - 1; i >= 0; i--) {
+    const c = cells[i]!;
+    if (c.trained < c.runs || c.errors > 0) break;
+    from = `${snrs[i]} dB`;
+  }
+  return from || 'none';
+}
 
 function fmt(c: Cell): string {
   if (c.trained === 0) return 'no train';
@@ -80,6 +96,11 @@ function spandsp(dir: string, peer: string, rate: number, snr: number, seed: num
   return { trained: true, errors: j.bit_errors + j.bits_missing, bits: j.bits_compared + j.bits_missing };
 }
 
+function ideal(modem: ModemName, rate: number, snr: number, seed: number): { trained: boolean; errors: number; bits: number } {
+  const r = idealReceiverErrors(modem as 'v29' | 'v27ter', rate, snr, BITS, seed);
+  return { trained: true, errors: r.errors, bits: r.bits };
+}
+
 function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'webfax-ber-'));
   const lines: string[] = [];
@@ -91,30 +112,45 @@ function main(): void {
     lines.push('SNR = active signal power (-14 dBm0) over white Gaussian noise across 0-4 kHz (the peer\'s definition).');
     lines.push('"continuous": noise over the whole file, including 0.1 s before the burst, so the receiver must not');
     lines.push('train on noise; "gated": noise only while the signal is on (spandsp needs this, peer README gotcha 10).');
-    lines.push('"no train": no run trained; "(k/n)": k of n runs trained, BER over those. Missing bits count as errors.', '');
+    lines.push('"no train": no run trained; "(k/n)": k of n runs trained, BER over those. Missing bits count as errors.');
+    lines.push(`"ideal": core/line/ideal-receiver.ts, the transmitter's symbols plus noise of the same SNR decided with perfect`);
+    lines.push(`synchronisation (the matched-filter bound; no receiver does better), over ${IDEAL_FACTOR * SEEDS} runs; V.29 and V.27ter only.`, '');
+    const summary: string[] = [];
+    const body: string[] = [];
     for (const c of CASES) {
-      lines.push(`## ${c.modem === 'v29' ? 'V.29' : c.modem === 'v17' ? 'V.17' : 'V.27ter'} ${c.rate} bit/s`, '');
-      lines.push(`| receiver | noise | ${c.snrs.map((s) => `${s} dB`).join(' | ')} |`);
-      lines.push(`|---|---|${c.snrs.map(() => '---').join('|')}|`);
-      const rows: Array<[string, string, (snr: number, seed: number) => { trained: boolean; errors: number; bits: number }]> = [
-        ['webfax', 'continuous', (snr, seed) => webfax(c.modem, c.rate, snr, seed)],
-        ['spandsp', 'continuous', (snr, seed) => spandsp(dir, c.peer, c.rate, snr, seed, false)],
-        ['spandsp', 'gated', (snr, seed) => spandsp(dir, c.peer, c.rate, snr, seed, true)],
+      const out = body;
+      out.push(`## ${c.modem === 'v29' ? 'V.29' : c.modem === 'v17' ? 'V.17' : 'V.27ter'} ${c.rate} bit/s`, '');
+      out.push(`| receiver | noise | ${c.snrs.map((s) => `${s} dB`).join(' | ')} |`);
+      out.push(`|---|---|${c.snrs.map(() => '---').join('|')}|`);
+      const rows: Array<[string, string, Runner, number]> = [
+        ['webfax', 'continuous', (snr, seed) => webfax(c.modem, c.rate, snr, seed), SEEDS],
+        ['spandsp', 'continuous', (snr, seed) => spandsp(dir, c.peer, c.rate, snr, seed, false), SEEDS],
+        ['spandsp', 'gated', (snr, seed) => spandsp(dir, c.peer, c.rate, snr, seed, true), SEEDS],
       ];
-      for (const [who, noise, f] of rows) {
+      if (c.modem !== 'v17') rows.push(['ideal', 'continuous', (snr, seed) => ideal(c.modem, c.rate, snr, seed), IDEAL_FACTOR * SEEDS]);
+      const from: string[] = [];
+      for (const [who, noise, f, runs] of rows) {
         const cells = c.snrs.map((snr) => {
-          const cell: Cell = { errors: 0, bits: 0, trained: 0, runs: SEEDS };
-          for (let seed = 1; seed <= SEEDS; seed++) {
+          const cell: Cell = { errors: 0, bits: 0, trained: 0, runs };
+          for (let seed = 1; seed <= runs; seed++) {
             const r = f(snr, seed);
             if (r.trained) { cell.trained++; cell.errors += r.errors; cell.bits += r.bits; }
           }
-          return fmt(cell);
+          return cell;
         });
-        lines.push(`| ${who} | ${noise} | ${cells.join(' | ')} |`);
-        process.stderr.write(`${c.modem} ${c.rate} ${who} ${noise}: ${cells.join(' ')}\n`);
+        out.push(`| ${who} | ${noise} | ${cells.map(fmt).join(' | ')} |`);
+        from.push(errorFreeFrom(c.snrs, cells));
+        process.stderr.write(`${c.modem} ${c.rate} ${who} ${noise}: ${cells.map(fmt).join(' ')}\n`);
       }
-      lines.push('');
+      const name = `${c.modem === 'v29' ? 'V.29' : c.modem === 'v17' ? 'V.17' : 'V.27ter'} ${c.rate}`;
+      summary.push(`| ${name} | ${c.regression} dB | ${c.regression - 1} dB | ${from.join(' | ')}${c.modem === 'v17' ? ' | -' : ''} |`);
+      out.push('');
     }
+    lines.push('## Error-free from (every SNR at and above it error-free in every run)', '');
+    lines.push('| modem | spandsp regression threshold | goal (1 dB lower) | webfax | spandsp continuous | spandsp gated | ideal |');
+    lines.push('|---|---|---|---|---|---|---|');
+    lines.push(...summary, '');
+    lines.push(...body);
     lines.push(`(${((Date.now() - t0) / 1000).toFixed(0)} s to produce.)`, '');
     writeFileSync(OUT, lines.join('\n'));
     process.stderr.write(`wrote ${OUT}\n`);
