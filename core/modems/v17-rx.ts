@@ -21,7 +21,7 @@
  * segment 4's decoded ones and mean squared error pass; only then does data reach putBit, starting
  * exactly with the first data bit. Carrier up: energy 6 dB over the line's noise floor (and over
  * the cut-off), or the training pattern itself. Carrier loss: power 8.5 dB under the tracked level
- * or under the cut-off, or a long run of huge errors. A failed training is reported with its reason and the
+ * or under the cut-off (for 6 ms; 60 ms in data, so a lost packet is not the end), or a long run of huge errors. A failed training is reported with its reason and the
  * receiver goes back to searching (it never parks).
  * Level steps: the matched filter runs LOOKAHEAD samples (20 ms) behind the input; a sustained
  * power change of more than 4.5 dB is located and sized by trial runs of the trellis over the
@@ -60,6 +60,7 @@ const CDBA_MATCH = 16; // symbols matched to find the start of segment 2
 const CONSTELLATION_KEEP = 256;
 const LOOKAHEAD = 160; // samples the matched filter runs behind the input, for the level-step fix
 const WIN = 32; // level-step power window, samples
+const DATA_DROPOUT_SAMPLES = 480; // 60 ms of lost power before a burst in data is over (as V.29/V.27ter)
 const REFINE_OUTS = 100; // T/2 outputs examined when placing a level step
 const STEP_UP = 2.8; // +4.5 dB
 const STEP_DOWN = 0.35; // -4.5 dB
@@ -507,7 +508,9 @@ export class V17Receiver implements ModemReceiver {
       // The symbols being decided now are still the signal's (the filter runs behind): keep the
       // quality figure from here, not from the silence decoded after the end.
       if (this.lowCount === 0) this.mseHold = this.mseAvg;
-      if (++this.lowCount >= 48) {
+      // In data, a hole shorter than 60 ms is a lost VoIP packet (zeroed by a gateway), not the
+      // end: riding through it costs the bits of the hole instead of the rest of the page.
+      if (++this.lowCount >= (this.stage === Stage.Data ? DATA_DROPOUT_SAMPLES : 48)) {
         this.lowCount = 0;
         this.energyOn = false;
         // Let the look-ahead backlog through first: the last symbols are still in it.
