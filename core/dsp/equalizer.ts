@@ -13,8 +13,8 @@
 export interface EqualizerOptions {
   /**
    * Normalise the step by len times a one-pole average of the input power (this coefficient per
-   * pushed sample) instead of the delay line's exact energy, so one loud sample (an impulse, a
-   * level step) does not swing the step size. Default 0: the exact energy.
+   * sample pushed with pushInput()) instead of the delay line's exact energy, so one loud sample
+   * (an impulse, a level step) does not swing the step size. Default 0: the exact energy.
    */
   powerAverage?: number;
   /** Lower bound of that average, so near-silence does not blow the step up (default 1e-9). */
@@ -105,7 +105,33 @@ export class ComplexEqualizer {
     x[2 * old + 1] = im;
     x[o] = re;
     x[o + 1] = im;
-    if (this.powerAlpha !== 0) this.power += (re * re + im * im - this.power) * this.powerAlpha;
+  }
+
+  /** The argument of pushInput(), set by the caller (fields: a hot caller passes no boxed doubles). */
+  inRe = 0;
+  inIm = 0;
+
+  /**
+   * push(this.inRe, this.inIm), and the smoothed power of the powerAverage option (kept here only:
+   * push() stays exactly as existing callers had it).
+   */
+  pushInput(): void {
+    const re = this.inRe;
+    const im = this.inIm;
+    const n = this.len;
+    const old = this.pos === 0 ? n - 1 : this.pos - 1;
+    const x = this.line;
+    const o = 2 * (old + n);
+    const fr = x[o]!;
+    const fi = x[o + 1]!;
+    this.energy += re * re + im * im - fr * fr - fi * fi;
+    if (this.energy < 0) this.energy = 0;
+    this.pos = old;
+    x[2 * old] = re;
+    x[2 * old + 1] = im;
+    x[o] = re;
+    x[o + 1] = im;
+    this.power += (re * re + im * im - this.power) * this.powerAlpha;
   }
 
   /** Equalized output from the current delay line (tap k multiplies the k-th newest sample). */
@@ -150,8 +176,9 @@ export class ComplexEqualizer {
   /** update(this.errRe, this.errIm, this.mu). */
   adapt(): void {
     const n2 = 2 * this.len;
-    const p = this.power > this.powerFloor ? this.power : this.powerFloor;
-    const s = this.powerAlpha !== 0 ? this.mu / (this.len * p) : this.mu / (this.energy + 1e-9);
+    const s = this.powerAlpha === 0
+      ? this.mu / (this.energy + 1e-9)
+      : this.mu / (this.len * (this.power > this.powerFloor ? this.power : this.powerFloor));
     const er = this.errRe * s;
     const ei = this.errIm * s;
     const t = this.taps;
