@@ -102,7 +102,9 @@ export function periodicCarrier(hz: number, sampleRate = SAMPLE_RATE): PeriodicC
   while (b !== 0) [a, b] = [b, a % b];
   const period = sampleRate / a;
   const cycles = hz / a;
-  if (!Number.isInteger(period) || period > 1000) throw new Error(`periodicCarrier: ${hz} Hz has no short period at ${sampleRate} Hz`);
+  if (!Number.isInteger(period) || period > 1000) {
+    throw new Error(`periodicCarrier: ${hz} Hz has no short period at ${sampleRate} Hz`);
+  }
   const cos = new Float32Array(period);
   const sin = new Float32Array(period);
   for (let n = 0; n < period; n++) {

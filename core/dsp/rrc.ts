@@ -58,11 +58,15 @@ export interface PolyphaseOptions {
  * Float64Array of (phases+1) * taps.
  * Used as y(n - p/phases - centre) = sum_j x[n - j] * g_p[j] (the filter's delay is centre).
  */
-export function rrcPolyphase(beta: number, sps: number, taps: number, phases: number, opts: PolyphaseOptions = {}): Float64Array {
+export function rrcPolyphase(
+  beta: number, sps: number, taps: number, phases: number, opts: PolyphaseOptions = {},
+): Float64Array {
   const bank = new Float64Array((phases + 1) * taps);
   const c = opts.centre ?? (taps - 1) / 2;
   const wh = opts.windowHalf;
-  const tap = (t: number): number => (wh === undefined ? rrcPulse(t / sps, beta) : rrcPulse(t / sps, beta) * (0.5 + 0.5 * Math.cos((Math.PI * t) / wh)));
+  // t: the tap's time from the centre, in samples
+  const tap = (t: number): number =>
+    wh === undefined ? rrcPulse(t / sps, beta) : rrcPulse(t / sps, beta) * (0.5 + 0.5 * Math.cos((Math.PI * t) / wh));
   let sum0 = 0;
   for (let j = 0; j < taps; j++) sum0 += tap(j - c);
   for (let p = 0; p <= phases; p++) {

@@ -2,12 +2,13 @@
  * V.17 receiver: 2400 baud, 1800 Hz carrier, 7200-14400 bit/s, long and short train.
  *
  * How, per sample: the input is mixed to baseband with a fixed 1800 Hz table (exact, 40-sample
- * period: dsp/nco.ts periodicCarrier) into a small ring. While searching, three DFT bins on 80-sample blocks watch 600, 1800
- * and 3000 Hz: segment 1 (ABAB) is exactly these three tones, so two consecutive blocks holding
- * most of the energy in them, in the right proportions, mean "V.17 training here" whatever noise
- * came before. From those bins come, in closed form, the gain, the carrier phase and frequency
- * offset, and the symbol timing including which instants carry A (the side tones' phase
- * difference gives timing mod T; their phase against the carrier tone tells A from B).
+ * period: dsp/nco.ts periodicCarrier) into a small ring. While searching, three DFT bins on
+ * 80-sample blocks watch 600, 1800 and 3000 Hz: segment 1 (ABAB) is exactly these three tones, so
+ * two consecutive blocks holding most of the energy in them, in the right proportions, mean
+ * "V.17 training here" whatever noise came before. From those bins come, in closed form, the
+ * gain, the carrier phase and frequency offset, and the symbol timing including which instants
+ * carry A (the side tones' phase difference gives timing mod T; their phase against the carrier
+ * tone tells A from B).
  * Then the ring's samples go, LOOKAHEAD behind the input, into the matched RRC filter
  * (dsp/interpolator.ts over a dsp/rrc.ts bank: 32 sub-sample phases, 26 taps, tapered), read at T/2
  * instants steered by a Gardner timing loop (dsp/timing.ts), into a T/2 fractionally spaced complex
@@ -38,7 +39,7 @@ import { periodicCarrier } from '../dsp/nco';
 import { rrcPolyphase } from '../dsp/rrc';
 import { ComplexInterpolator } from '../dsp/interpolator';
 import { ComplexEqualizer } from '../dsp/equalizer';
-import { gardnerError, TimingLoop } from '../dsp/timing';
+import * as timingBlock from '../dsp/timing';
 
 export interface V17RxOptions {
   /** 14400, 12000, 9600 or 7200. */
@@ -53,6 +54,7 @@ export interface V17RxOptions {
 
 // Module-local copies: some bundlers turn imported bindings into getters, too slow per sample.
 const { SEG1_SYMBOLS, SEG4_SYMBOLS, descrambleStep, v17Training } = training;
+const { gardnerError, TimingLoop } = timingBlock;
 const ABCD: Int8Array = V17_ABCD;
 const T = 10 / 3; // samples per symbol
 const HALF_T = 5 / 3;
