@@ -8,7 +8,19 @@
  * Taps are complex: the equalizer also absorbs a static carrier phase and gain.
  * Latency: with `centre` = len/2 the output for a symbol is ready centre/2 symbols after the
  * symbol's own T/2 sample entered the line.
+ * Option `powerAverage`: normalise by len times a smoothed input power instead (V.17).
  */
+export interface EqualizerOptions {
+  /**
+   * Normalise the step by len times a one-pole average of the input power (this coefficient per
+   * sample pushed with pushInput()) instead of the delay line's exact energy, so one loud sample
+   * (an impulse, a level step) does not swing the step size. Default 0: the exact energy.
+   */
+  powerAverage?: number;
+  /** Lower bound of that average, so near-silence does not blow the step up (default 1e-9). */
+  powerFloor?: number;
+}
+
 export class ComplexEqualizer {
   readonly len: number;
   /** Taps interleaved (re, im): tap k multiplies the k-th newest sample. */
@@ -20,11 +32,17 @@ export class ComplexEqualizer {
   outIm = 0;
   /** Mean square of the delay line contents (for normalisation). */
   private energy = 0;
+  private readonly powerAlpha: number;
+  private readonly powerFloor: number;
+  /** The averaged input power (with `powerAverage`); restart() zeroes it, a caller may preset it. */
+  power = 0;
 
-  constructor(len: number) {
+  constructor(len: number, opts: EqualizerOptions = {}) {
     this.len = len;
     this.taps = new Float64Array(2 * len);
     this.line = new Float64Array(4 * len);
+    this.powerAlpha = opts.powerAverage ?? 0;
+    this.powerFloor = opts.powerFloor ?? 1e-9;
   }
 
   /** Clear the line and set a single tap at `centre` to (gRe, gIm). */
@@ -33,6 +51,7 @@ export class ComplexEqualizer {
     this.restartTaps(centre, gRe, gIm);
     this.pos = 0;
     this.energy = 0;
+    this.power = 0;
   }
 
   /** Set a single tap at `centre` to (gRe, gIm), keeping the delay line (a new training). */
@@ -49,6 +68,15 @@ export class ComplexEqualizer {
 
   tapIm(k: number): number {
     return this.taps[2 * k + 1]!;
+  }
+
+  /** The k-th newest sample in the delay line (k = 0..len-1). */
+  lineRe(k: number): number {
+    return this.line[2 * (this.pos + k)]!;
+  }
+
+  lineIm(k: number): number {
+    return this.line[2 * (this.pos + k) + 1]!;
   }
 
   /** Multiply all taps by (gRe + j gIm) (e.g. to fold a gain or phase estimate in). */
@@ -77,6 +105,33 @@ export class ComplexEqualizer {
     x[2 * old + 1] = im;
     x[o] = re;
     x[o + 1] = im;
+  }
+
+  /** The argument of pushInput(), set by the caller (fields: a hot caller passes no boxed doubles). */
+  inRe = 0;
+  inIm = 0;
+
+  /**
+   * push(this.inRe, this.inIm), and the smoothed power of the powerAverage option (kept here only:
+   * push() stays exactly as existing callers had it).
+   */
+  pushInput(): void {
+    const re = this.inRe;
+    const im = this.inIm;
+    const n = this.len;
+    const old = this.pos === 0 ? n - 1 : this.pos - 1;
+    const x = this.line;
+    const o = 2 * (old + n);
+    const fr = x[o]!;
+    const fi = x[o + 1]!;
+    this.energy += re * re + im * im - fr * fr - fi * fi;
+    if (this.energy < 0) this.energy = 0;
+    this.pos = old;
+    x[2 * old] = re;
+    x[2 * old + 1] = im;
+    x[o] = re;
+    x[o + 1] = im;
+    this.power += (re * re + im * im - this.power) * this.powerAlpha;
   }
 
   /** Equalized output from the current delay line (tap k multiplies the k-th newest sample). */
@@ -121,7 +176,9 @@ export class ComplexEqualizer {
   /** update(this.errRe, this.errIm, this.mu). */
   adapt(): void {
     const n2 = 2 * this.len;
-    const s = this.mu / (this.energy + 1e-9);
+    const s = this.powerAlpha === 0
+      ? this.mu / (this.energy + 1e-9)
+      : this.mu / (this.len * (this.power > this.powerFloor ? this.power : this.powerFloor));
     const er = this.errRe * s;
     const ei = this.errIm * s;
     const t = this.taps;

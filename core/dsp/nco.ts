@@ -3,6 +3,9 @@
  * 1024-entry cosine table with linear interpolation (error < 5e-6, far below 16-bit noise).
  * `step()` advances one sample and leaves cos/sin in fields, so the per-sample path allocates
  * nothing. Frequency can be changed at any time (carrier recovery nudges it).
+ * `periodicCarrier(hz)`: for a fixed carrier whose frequency divides into the sample rate in a
+ * short period (V.17's 1800 Hz: 9 cycles in 40 samples), exact cos/sin tables over one period,
+ * read by an index that wraps: no phase accumulator, so no rounding drift and no interpolation.
  */
 import { SAMPLE_RATE } from './level';
 
@@ -80,4 +83,33 @@ export class Nco {
     const ph = this.phase + this.increment * n;
     this.phase = ph - Math.floor(ph);
   }
+}
+
+/** One period of an exactly periodic carrier: cos[n], sin[n] of 2 pi hz n / sampleRate. */
+export interface PeriodicCarrier {
+  readonly period: number;
+  readonly cos: Float32Array;
+  readonly sin: Float32Array;
+}
+
+/**
+ * Tables for a carrier of `hz` (an integer) at `sampleRate`: the period is
+ * sampleRate / gcd(hz, sampleRate) samples (1800 Hz at 8000: 40). Throws past 1000 samples.
+ */
+export function periodicCarrier(hz: number, sampleRate = SAMPLE_RATE): PeriodicCarrier {
+  let a = hz;
+  let b = sampleRate;
+  while (b !== 0) [a, b] = [b, a % b];
+  const period = sampleRate / a;
+  const cycles = hz / a;
+  if (!Number.isInteger(period) || period > 1000) {
+    throw new Error(`periodicCarrier: ${hz} Hz has no short period at ${sampleRate} Hz`);
+  }
+  const cos = new Float32Array(period);
+  const sin = new Float32Array(period);
+  for (let n = 0; n < period; n++) {
+    cos[n] = Math.cos((2 * Math.PI * cycles * n) / period);
+    sin[n] = Math.sin((2 * Math.PI * cycles * n) / period);
+  }
+  return { period, cos, sin };
 }

@@ -2,15 +2,18 @@
  * V.17 receiver: 2400 baud, 1800 Hz carrier, 7200-14400 bit/s, long and short train.
  *
  * How, per sample: the input is mixed to baseband with a fixed 1800 Hz table (exact, 40-sample
- * period) into a small ring. While searching, three DFT bins on 80-sample blocks watch 600, 1800
- * and 3000 Hz: segment 1 (ABAB) is exactly these three tones, so two consecutive blocks holding
- * most of the energy in them, in the right proportions, mean "V.17 training here" whatever noise
- * came before. From those bins come, in closed form, the gain, the carrier phase and frequency
- * offset, and the symbol timing including which instants carry A (the side tones' phase
- * difference gives timing mod T; their phase against the carrier tone tells A from B).
- * Then a matched RRC filter is evaluated at T/2 instants (polyphase, sub-sample phases), the
- * instants steered by a Gardner timing loop, into a T/2 fractionally spaced complex equalizer whose
- * output is de-rotated by a second-order decision-directed carrier loop.
+ * period: dsp/nco.ts periodicCarrier) into a small ring. While searching, three DFT bins on
+ * 80-sample blocks watch 600, 1800 and 3000 Hz: segment 1 (ABAB) is exactly these three tones, so
+ * two consecutive blocks holding most of the energy in them, in the right proportions, mean
+ * "V.17 training here" whatever noise came before. From those bins come, in closed form, the
+ * gain, the carrier phase and frequency offset, and the symbol timing including which instants
+ * carry A (the side tones' phase difference gives timing mod T; their phase against the carrier
+ * tone tells A from B).
+ * Then the ring's samples go, LOOKAHEAD behind the input, into the matched RRC filter
+ * (dsp/interpolator.ts over a dsp/rrc.ts bank: 32 sub-sample phases, 26 taps, tapered), read at T/2
+ * instants steered by a Gardner timing loop (dsp/timing.ts), into a T/2 fractionally spaced complex
+ * equalizer (dsp/equalizer.ts, step normalised by a smoothed power) whose output is de-rotated by a
+ * second-order decision-directed carrier loop.
  * Per symbol: during ABAB the loop settles, the equalizer learns the three tones (A and B are judged
  * against where they arrive: a line's group-delay distortion can move them far from the ideal points),
  * and the start of segment 2 is found by matching the
@@ -31,8 +34,12 @@ import type { ModemReceiver, PutBit, StatusHandler } from './types';
 import { v17BitsPerSymbol, v17PointsFor, V17_ABCD } from './v17-constellations';
 import { V17DiffDecoder, V17Viterbi } from './trellis';
 import * as training from './v17-training';
-import * as filters from './v17-filters';
 import { meanSquareForDbm0 } from '../dsp/level';
+import { periodicCarrier } from '../dsp/nco';
+import { rrcPolyphase } from '../dsp/rrc';
+import { ComplexInterpolator } from '../dsp/interpolator';
+import { ComplexEqualizer } from '../dsp/equalizer';
+import * as timingBlock from '../dsp/timing';
 
 export interface V17RxOptions {
   /** 14400, 12000, 9600 or 7200. */
@@ -47,10 +54,18 @@ export interface V17RxOptions {
 
 // Module-local copies: some bundlers turn imported bindings into getters, too slow per sample.
 const { SEG1_SYMBOLS, SEG4_SYMBOLS, descrambleStep, v17Training } = training;
-const { RX_HALF, RX_PHASES, RX_TABLE, RX_TAPS } = filters;
+const { gardnerError, TimingLoop } = timingBlock;
 const ABCD: Int8Array = V17_ABCD;
 const T = 10 / 3; // samples per symbol
 const HALF_T = 5 / 3;
+// Matched filter: RRC, roll-off 0.25, taps from RX_HALF samples before the instant to RX_HALF + 1
+// after it, tapered to the ends; RX_PHASES sub-sample phases.
+const RX_HALF = 12;
+const RX_TAPS = 2 * RX_HALF + 2;
+const RX_PHASES = 32;
+// Row r delays by r/RX_PHASES sample: the instant floor(tau) + ph/RX_PHASES is row RX_PHASES - ph
+// with the sample floor(tau) + RX_HALF + 1 the newest in the filter.
+const RX_BANK = rrcPolyphase(0.25, T, RX_TAPS, RX_PHASES, { centre: RX_HALF, windowHalf: RX_HALF + 1.5 });
 const BLOCK = 80; // search block: 24 symbols, bins 6/18/30 are 600/1800/3000 Hz
 const M = 256; // baseband ring length
 const NPRE = 8; // equalizer taps (T/2) ahead of the centre
@@ -68,12 +83,7 @@ const M_RE = -2; // m = (A + B) / 2
 const M_IM = -4;
 const M_ABS = Math.sqrt(20);
 
-const COS40 = new Float32Array(40);
-const SIN40 = new Float32Array(40);
-for (let n = 0; n < 40; n++) {
-  COS40[n] = Math.cos((2 * Math.PI * 9 * n) / 40);
-  SIN40[n] = Math.sin((2 * Math.PI * 9 * n) / 40);
-}
+const { cos: COS40, sin: SIN40 } = periodicCarrier(1800);
 const BIN_COS = new Float32Array(3 * BLOCK);
 const BIN_SIN = new Float32Array(3 * BLOCK);
 for (let b = 0; b < 3; b++) {
@@ -116,8 +126,10 @@ export class V17Receiver implements ModemReceiver {
   // Time and front end.
   private n = 0;
   private carrierIdx = 0; // n mod 40
-  private readonly bbRe = new Float32Array(2 * M);
-  private readonly bbIm = new Float32Array(2 * M);
+  private readonly bbRe = new Float32Array(M);
+  private readonly bbIm = new Float32Array(M);
+  private readonly mf = new ComplexInterpolator(RX_BANK, RX_TAPS, RX_PHASES);
+  private fed = 0; // the next ring sample (time) for the matched filter
   private powFast = 0;
   private powRef = 0;
   private lowCount = 0;
@@ -159,26 +171,19 @@ export class V17Receiver implements ModemReceiver {
   private half = 0;
   private k = 0; // index of the latest symbol instant; even = A during segment 1
   private gain = 1;
-  private readonly eqRe = new Float32Array(2 * NEQ);
-  private readonly eqIm = new Float32Array(2 * NEQ);
-  private eqPos = 0;
-  private readonly cRe = new Float32Array(NEQ);
-  private readonly cIm = new Float32Array(NEQ);
-  private readonly savedRe = new Float32Array(NEQ);
-  private readonly savedIm = new Float32Array(NEQ);
+  // Equalizer: centre tap NPRE, step normalised by NEQ times the T/2 power smoothed over ~100 samples.
+  private readonly eq = new ComplexEqualizer(NEQ, { powerAverage: 0.01, powerFloor: 1 });
+  private readonly saved = new Float64Array(2 * NEQ);
   private haveSaved = false;
   private savedFreq = 0;
-  private savedTInt = 0;
+  private savedTimingRate = 0;
   private eqMu = 0;
-  private eqPow = 40;
-  // Gardner timing.
+  // Gardner timing; the loop's output is a correction of the T/2 step, in samples.
+  private readonly timing = new TimingLoop(0.01, 0.0001, Infinity);
   private prevSymRe = 0;
   private prevSymIm = 0;
   private midRe = 0;
   private midIm = 0;
-  private tInt = 0;
-  private tKp = 0;
-  private tKi = 0;
   private timingOn = false;
   // Carrier loop.
   private psi = 0;
@@ -324,8 +329,8 @@ export class V17Receiver implements ModemReceiver {
     const xs = x * this.inGain;
     const re = xs * COS40[ci]!;
     const im = -xs * SIN40[ci]!;
-    this.bbRe[w] = re; this.bbRe[w + M] = re;
-    this.bbIm[w] = im; this.bbIm[w + M] = im;
+    this.bbRe[w] = re;
+    this.bbIm[w] = im;
     if (!this.frozen) {
       this.powFast += (x * x - this.powFast) * (1 / 64);
       this.energyDetect();
@@ -334,7 +339,7 @@ export class V17Receiver implements ModemReceiver {
       this.search(x, n);
     } else {
       if (!this.frozen) this.levelStep(xs * xs, n);
-      while (this.tau + RX_HALF + 1 + LOOKAHEAD <= n && !this.searching()) this.halfSymbol();
+      this.filterDue(n, LOOKAHEAD);
     }
     this.n = n + 1;
   }
@@ -383,7 +388,6 @@ export class V17Receiver implements ModemReceiver {
     for (let t = Math.max(from, n - LOOKAHEAD); t <= n; t++) {
       const i = t & (M - 1);
       this.bbRe[i]! *= corr; this.bbIm[i]! *= corr;
-      this.bbRe[i + M] = this.bbRe[i]!; this.bbIm[i + M] = this.bbIm[i]!;
     }
     this.inGain *= corr;
     this.powRef *= ratio; // the carrier-loss reference follows the line level
@@ -419,14 +423,14 @@ export class V17Receiver implements ModemReceiver {
 
   /** Equalizer outputs of the coming symbols split into the parts before / from `cand` (derotated). */
   private stepParts(cand: number, outs: number): void {
-    const pos = this.eqPos;
+    const eq = this.eq;
     const ar = this.tmpRe; // before-step part of the T/2 samples (the old ones are all "before")
     const ai = this.tmpIm;
     const br = this.tmpRe2; // after-step part, unscaled
     const bi = this.tmpIm2;
     for (let i = 0; i < NEQ; i++) {
-      ar[i] = this.eqRe[pos + NEQ - 1 - i]!;
-      ai[i] = this.eqIm[pos + NEQ - 1 - i]!;
+      ar[i] = eq.lineRe(NEQ - 1 - i);
+      ai[i] = eq.lineIm(NEQ - 1 - i);
       br[i] = 0;
       bi[i] = 0;
     }
@@ -436,13 +440,14 @@ export class V17Receiver implements ModemReceiver {
       let ph = Math.round((tau - base) * RX_PHASES);
       if (ph === RX_PHASES) { base++; ph = 0; }
       const t0 = base - RX_HALF;
-      const s0 = t0 & (M - 1);
-      const h = ph * RX_TAPS;
+      // the matched filter's row, walked oldest sample first (its last tap multiplies the oldest)
+      const h = (RX_PHASES - ph + 1) * RX_TAPS - 1;
       let r0 = 0, i0 = 0, r1 = 0, i1 = 0;
       for (let i = 0; i < RX_TAPS; i++) {
-        const c = RX_TABLE[h + i]!;
-        if (t0 + i >= cand) { r1 += c * this.bbRe[s0 + i]!; i1 += c * this.bbIm[s0 + i]!; }
-        else { r0 += c * this.bbRe[s0 + i]!; i0 += c * this.bbIm[s0 + i]!; }
+        const c = RX_BANK[h - i]!;
+        const s = (t0 + i) & (M - 1);
+        if (t0 + i >= cand) { r1 += c * this.bbRe[s]!; i1 += c * this.bbIm[s]!; }
+        else { r0 += c * this.bbRe[s]!; i0 += c * this.bbIm[s]!; }
       }
       ar[NEQ + j] = r0 * this.gain; ai[NEQ + j] = i0 * this.gain;
       br[NEQ + j] = r1 * this.gain; bi[NEQ + j] = i1 * this.gain;
@@ -453,8 +458,8 @@ export class V17Receiver implements ModemReceiver {
       const newest = NEQ + j;
       let zr = 0, zi = 0, wr = 0, wi = 0;
       for (let i = 0; i < NEQ; i++) {
-        const cr = this.cRe[i]!;
-        const ci = this.cIm[i]!;
+        const cr = eq.tapRe(i);
+        const ci = eq.tapIm(i);
         zr += cr * ar[newest - i]! - ci * ai[newest - i]!;
         zi += cr * ai[newest - i]! + ci * ar[newest - i]!;
         wr += cr * br[newest - i]! - ci * bi[newest - i]!;
@@ -514,7 +519,7 @@ export class V17Receiver implements ModemReceiver {
         this.lowCount = 0;
         this.energyOn = false;
         // Let the look-ahead backlog through first: the last symbols are still in it.
-        while (this.stage !== Stage.Search && this.tau + RX_HALF + 1 <= this.n) this.halfSymbol();
+        this.filterDue(this.n, 0);
         if (this.stage !== Stage.Search) { this.toSearch(); this.mseAvg = this.mseHold; }
         this.floorPower = p;
         if (this.carrierReported) { this.carrierReported = false; this.status('carrier-down'); }
@@ -595,37 +600,39 @@ export class V17Receiver implements ModemReceiver {
     this.tau = t0 + kk * T;
     this.k = kk - 1; // halfSymbol increments on each symbol instant
     this.half = 0;
+    // The matched filter starts afresh from the ring at the first instant's oldest sample.
+    this.mf.restart();
+    this.fed = Math.floor(this.tau) - RX_HALF;
     // Equalizer: the saved one for a short train, else a bare centre tap.
-    this.eqRe.fill(0); this.eqIm.fill(0); this.eqPos = 0;
+    this.eq.restart(NPRE, 1, 0);
     if (this.shortTrain && this.haveSaved) {
       // The saved equalizer, normalised to unit response at DC (the carrier tone): the gain and
       // phase just measured from the tones then apply to it exactly as to a bare centre tap.
+      const sv = this.saved;
+      const taps = this.eq.taps;
       let sr = 0;
       let si = 0;
-      for (let i = 0; i < NEQ; i++) { sr += this.savedRe[i]!; si += this.savedIm[i]!; }
+      for (let i = 0; i < NEQ; i++) { sr += sv[2 * i]!; si += sv[2 * i + 1]!; }
       const d = sr * sr + si * si;
       for (let i = 0; i < NEQ; i++) {
-        const cr = this.savedRe[i]!;
-        const ci = this.savedIm[i]!;
-        this.cRe[i] = d > 0 ? (cr * sr + ci * si) / d : i === NPRE ? 1 : 0;
-        this.cIm[i] = d > 0 ? (ci * sr - cr * si) / d : 0;
+        const cr = sv[2 * i]!;
+        const ci = sv[2 * i + 1]!;
+        taps[2 * i] = d > 0 ? (cr * sr + ci * si) / d : i === NPRE ? 1 : 0;
+        taps[2 * i + 1] = d > 0 ? (ci * sr - cr * si) / d : 0;
       }
-    } else {
-      this.cRe.fill(0); this.cIm.fill(0); this.cRe[NPRE] = 1;
     }
-    this.eqPow = 40;
+    this.eq.power = 40; // a training point's power, until the average has learnt the real one
     this.eqMu = 0;
     this.prevSymRe = this.prevSymIm = this.midRe = this.midIm = 0;
-    this.tInt = 0;
+    this.timing.restart();
     this.timingOn = false;
-    this.tKp = 0.01; this.tKi = 0.0001;
     this.psiSet = false;
     this.freq = dw * T;
     if (this.shortTrain && this.haveSaved) {
       // Same line as the long train: its converged carrier frequency and clock drift are far
       // better than what 40 ms of tones can give, and the short train has no time to refine them.
       this.freq = this.savedFreq;
-      this.tInt = this.savedTInt;
+      this.timing.rate = this.savedTimingRate;
     }
     this.pKp = 0.2; this.pKi = 0.01;
     this.count = 0;
@@ -643,32 +650,34 @@ export class V17Receiver implements ModemReceiver {
     if (!this.carrierReported) { this.carrierReported = true; this.status('carrier-up'); }
   }
 
+  /**
+   * Every T/2 output of the matched filter (at time tau) whose last sample is at least `ahead`
+   * samples before sample n, while the demodulator runs. (The loop is here rather than in
+   * sample(): measured with --trace-turbo-inlining, V8 then keeps halfSymbol() out of rx() and
+   * inlines the dsp blocks' methods into it; inlined into rx() it left them as calls, ~5% slower.)
+   */
+  private filterDue(n: number, ahead: number): void {
+    while (this.tau + RX_HALF + 1 + ahead <= n && this.stage !== Stage.Search) this.halfSymbol();
+  }
+
   /** One T/2 output of the matched filter at time tau. */
   private halfSymbol(): void {
     const tau = this.tau;
     let base = Math.floor(tau);
     let ph = Math.round((tau - base) * RX_PHASES);
     if (ph === RX_PHASES) { base++; ph = 0; }
-    const s0 = (base - RX_HALF) & (M - 1);
-    const h = ph * RX_TAPS;
-    let re = 0;
-    let im = 0;
-    const br = this.bbRe;
-    const bi = this.bbIm;
-    const tab = RX_TABLE;
-    for (let i = 0; i < RX_TAPS; i++) {
-      const c = tab[h + i]!;
-      re += c * br[s0 + i]!;
-      im += c * bi[s0 + i]!;
-    }
-    re *= this.gain;
-    im *= this.gain;
-    // Into the equalizer ring (newest at eqPos).
-    const pos = this.eqPos === 0 ? NEQ - 1 : this.eqPos - 1;
-    this.eqPos = pos;
-    this.eqRe[pos] = re; this.eqRe[pos + NEQ] = re;
-    this.eqIm[pos] = im; this.eqIm[pos + NEQ] = im;
-    this.eqPow += (re * re + im * im - this.eqPow) * 0.01;
+    // Feed the matched filter from the ring up to the newest sample this instant needs.
+    const mf = this.mf;
+    const last = base + RX_HALF + 1;
+    for (let t = this.fed; t <= last; t++) mf.push(this.bbRe[t & (M - 1)]!, this.bbIm[t & (M - 1)]!);
+    if (last >= this.fed) this.fed = last + 1;
+    mf.readRow(RX_PHASES - ph);
+    const re = mf.outRe * this.gain;
+    const im = mf.outIm * this.gain;
+    const eq = this.eq;
+    eq.inRe = re;
+    eq.inIm = im;
+    eq.pushInput();
     let step = HALF_T;
     if (this.half === 1) {
       this.midRe = re; this.midIm = im;
@@ -677,13 +686,9 @@ export class V17Receiver implements ModemReceiver {
       this.half = 1;
       this.k++;
       // Gardner: e > 0 means we sample late.
-      const e = (this.midRe * (re - this.prevSymRe) + this.midIm * (im - this.prevSymIm)) / 40;
+      const e = gardnerError(this.prevSymRe, this.prevSymIm, this.midRe, this.midIm, re, im) / 40;
       this.prevSymRe = re; this.prevSymIm = im;
-      if (!this.frozen && this.timingOn) {
-        const ec = e > 2 ? 2 : e < -2 ? -2 : e;
-        this.tInt += this.tKi * ec;
-        step -= this.tKp * ec + this.tInt;
-      }
+      if (!this.frozen && this.timingOn) step += this.timing.update(e > 2 ? 2 : e < -2 ? -2 : e);
       this.symbol();
       this.timingOn = this.stage !== Stage.Search;
     }
@@ -692,21 +697,10 @@ export class V17Receiver implements ModemReceiver {
 
   /** Equalizer output for the symbol NPRE/2 before the newest, and everything after it. */
   private symbol(): void {
-    const pos = this.eqPos;
-    const exr = this.eqRe;
-    const exi = this.eqIm;
-    const ecr = this.cRe;
-    const eci = this.cIm;
-    let zr = 0;
-    let zi = 0;
-    for (let i = 0; i < NEQ; i++) {
-      const xr = exr[pos + i]!;
-      const xi = exi[pos + i]!;
-      const cr = ecr[i]!;
-      const cim = eci[i]!;
-      zr += cr * xr - cim * xi;
-      zi += cr * xi + cim * xr;
-    }
+    const eq = this.eq;
+    eq.output();
+    const zr = eq.outRe;
+    const zi = eq.outIm;
     const kOut = this.k - NPRE / 2;
     if (!this.psiSet) {
       // Carrier phase at this symbol's time, from the search blocks.
@@ -838,17 +832,10 @@ export class V17Receiver implements ModemReceiver {
     if (this.frozen) { this.turn(this.freq); return; }
     if (adapt && this.eqMu > 0) {
       // Error rotated back into the equalizer's frame; normalised LMS.
-      const er = dr * cp - di * sp;
-      const ei = di * cp + dr * sp;
-      const mu = this.eqMu / (NEQ * (this.eqPow > 1 ? this.eqPow : 1));
-      const gr = er * mu;
-      const gi = ei * mu;
-      for (let i = 0; i < NEQ; i++) {
-        const xr = exr[pos + i]!;
-        const xi = exi[pos + i]!;
-        ecr[i] += gr * xr + gi * xi;
-        eci[i] += gi * xr - gr * xi;
-      }
+      eq.errRe = dr * cp - di * sp;
+      eq.errIm = di * cp + dr * sp;
+      eq.mu = this.eqMu;
+      eq.adapt();
     }
     this.carrier(yr, yi, tr, ti);
   }
@@ -936,9 +923,9 @@ export class V17Receiver implements ModemReceiver {
         this.trained = true;
         this.badRun = 0;
         if (!this.shortTrain) {
-          this.savedRe.set(this.cRe); this.savedIm.set(this.cIm);
+          this.saved.set(this.eq.taps);
           this.savedFreq = this.freq;
-          this.savedTInt = this.tInt;
+          this.savedTimingRate = this.timing.rate;
           this.haveSaved = true;
         }
         this.status('training-succeeded');

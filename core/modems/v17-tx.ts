@@ -4,8 +4,9 @@
  * How: a symbol source walks the training segments (v17-training.ts), then scrambles the data bits
  * from getBit, trellis-encodes them (trellis.ts) and maps them to the rate's constellation. Every
  * sample the baud phase advances by 3/10 of a symbol; when it wraps a new symbol enters a small
- * ring, and the root-raised-cosine polyphase table (v17-filters.ts) shapes the baseband, which is
- * mixed onto the carrier from a 40-sample table (1800/8000 = 9/40 exactly). When getBit returns
+ * ring, and a root-raised-cosine polyphase table (10 phases of T/10, 12 symbols, roll-off 0.25,
+ * softly truncated) shapes the baseband, which is mixed onto the carrier from an exact 40-sample
+ * table (1800/8000 = 9/40; dsp/nco.ts periodicCarrier). When getBit returns
  * END_OF_DATA the shutdown follows (32 symbols of ones, 48 of silence) and tx() returns short.
  * Level -14 dBm0 unless told otherwise.
  */
@@ -13,15 +14,39 @@ import { END_OF_DATA, type GetBit, type ModemTransmitter } from './types';
 import { v17BitsPerSymbol, v17PointsFor, V17_ABCD } from './v17-constellations';
 import { V17TrellisEncoder } from './trellis';
 import * as training from './v17-training';
-import * as filters from './v17-filters';
+import { rrcPulse } from '../dsp/rrc';
+import { periodicCarrier } from '../dsp/nco';
+import { meanSquareForDbm0 } from '../dsp/level';
 
 // Module-local copies: some bundlers turn imported bindings into getters, too slow per sample.
 const {
   SCRAMBLER_SEED, SEG4_SYMBOLS, SHUTDOWN_ONES_SYMBOLS, SHUTDOWN_SILENCE_SYMBOLS,
   TEP_CARRIER_SYMBOLS, TEP_SILENCE_SYMBOLS, scrambleStep, v17Training,
 } = training;
-const { TX_SPAN, TX_TABLE, txGainForDbm0 } = filters;
 const ABCD: Int8Array = V17_ABCD;
+
+/** Pulse-shaping filter length in symbols. */
+const TX_SPAN = 12;
+/** TX_TABLE[phase * TX_SPAN + i] multiplies the symbol i places before the newest one. */
+const TX_TABLE = new Float32Array(10 * TX_SPAN);
+for (let p = 0; p < 10; p++) {
+  for (let i = 0; i < TX_SPAN; i++) {
+    const t = i + p / 10 - TX_SPAN / 2;
+    const w = 0.5 + 0.5 * Math.cos((Math.PI * t) / (TX_SPAN / 2 + 0.5)); // soft truncation
+    TX_TABLE[p * TX_SPAN + i] = rrcPulse(t, 0.25) * w;
+  }
+}
+
+/**
+ * Gain that puts a V.17 signal (points of average energy 40) at `dbm0` through TX_TABLE.
+ * Passband power = Es * mean over phases of sum(h^2) / 2.
+ */
+function txGainForDbm0(dbm0: number): number {
+  let acc = 0;
+  for (let k = 0; k < TX_TABLE.length; k++) acc += TX_TABLE[k]! * TX_TABLE[k]!;
+  const perSample = (40 * (acc / 10)) / 2;
+  return Math.sqrt(meanSquareForDbm0(dbm0) / perSample);
+}
 
 export interface V17TxOptions {
   /** 14400, 12000, 9600 or 7200. */
@@ -34,12 +59,7 @@ export interface V17TxOptions {
   levelDbm0?: number;
 }
 
-const COS40 = new Float32Array(40);
-const SIN40 = new Float32Array(40);
-for (let n = 0; n < 40; n++) {
-  COS40[n] = Math.cos((2 * Math.PI * 9 * n) / 40);
-  SIN40[n] = Math.sin((2 * Math.PI * 9 * n) / 40);
-}
+const { cos: COS40, sin: SIN40 } = periodicCarrier(1800);
 
 const enum Stage { TepCarrier, TepSilence, Train, Seg4, Data, ShutOnes, ShutSilence, Done }
 

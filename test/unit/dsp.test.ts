@@ -1,10 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { Nco, cosCycles } from '../../core/dsp/nco';
+import { Nco, cosCycles, periodicCarrier } from '../../core/dsp/nco';
 import { rrcPulse, rrcTaps, rrcPolyphase } from '../../core/dsp/rrc';
 import { Fir, Biquad } from '../../core/dsp/fir';
 import { ComplexInterpolator } from '../../core/dsp/interpolator';
 import { ComplexEqualizer } from '../../core/dsp/equalizer';
-import { gardnerError } from '../../core/dsp/timing';
+import { gardnerError, TimingLoop } from '../../core/dsp/timing';
 import { CarrierDetector, PowerMeter } from '../../core/dsp/power';
 import { sineAmplitudeForDbm0 } from '../../core/dsp/level';
 import { Scrambler23, V27terScrambler, trainingScrambler7 } from '../../core/modems/scrambler';
@@ -22,6 +22,21 @@ describe('NCO', () => {
     }
     expect(worst).toBeLessThan(1e-5);
     expect(Math.abs(cosCycles(0.125) - Math.SQRT1_2)).toBeLessThan(1e-5);
+  });
+});
+
+describe('periodic carrier tables', () => {
+  it('1800 Hz at 8000 Hz repeats every 40 samples and matches Math.cos/sin', () => {
+    const c = periodicCarrier(1800);
+    expect(c.period).toBe(40);
+    for (let n = 0; n < 40; n++) {
+      expect(Math.abs(c.cos[n]! - Math.cos((2 * Math.PI * 1800 * n) / 8000))).toBeLessThan(1e-7);
+      expect(Math.abs(c.sin[n]! - Math.sin((2 * Math.PI * 1800 * n) / 8000))).toBeLessThan(1e-7);
+    }
+    expect(periodicCarrier(1700).period).toBe(80);
+  });
+  it('refuses a frequency with no short period', () => {
+    expect(() => periodicCarrier(1001)).toThrow(/no short period/);
   });
 });
 
@@ -48,6 +63,19 @@ describe('RRC', () => {
     const bank = rrcPolyphase(0.5, 4, 33, 8);
     // row 8 (one full sample of delay) equals row 0 shifted by one tap
     for (let j = 1; j < 33; j++) expect(bank[8 * 33 + j]).toBeCloseTo(bank[j - 1]!, 9);
+  });
+  it('options: no options is the plain bank; a moved centre and a window give a tapered, centred filter', () => {
+    expect(rrcPolyphase(0.25, 10 / 3, 26, 32, {})).toEqual(rrcPolyphase(0.25, 10 / 3, 26, 32));
+    const plain = rrcPolyphase(0.25, 10 / 3, 26, 32, { centre: 12 });
+    const bank = rrcPolyphase(0.25, 10 / 3, 26, 32, { centre: 12, windowHalf: 13.5 });
+    // row 0: unit DC gain, symmetric about tap 12, the window shrinks the end taps
+    let sum = 0;
+    for (let j = 0; j < 26; j++) sum += bank[j]!;
+    expect(sum).toBeCloseTo(1, 12);
+    for (let k = 1; k <= 12; k++) expect(bank[12 + k]).toBeCloseTo(bank[12 - k]!, 12);
+    expect(Math.abs(bank[25]! / bank[12]!)).toBeLessThan(0.2 * Math.abs(plain[25]! / plain[12]!));
+    // the window travels with the pulse: row 32 (one sample of delay) is row 0 one tap later
+    for (let j = 1; j < 26; j++) expect(bank[32 * 26 + j]).toBeCloseTo(bank[j - 1]!, 12);
   });
 });
 
@@ -118,6 +146,57 @@ describe('complex LMS equalizer', () => {
       }
     }
     expect(mse).toBeLessThan(0.01);
+  });
+});
+
+describe('complex LMS equalizer, smoothed-power step', () => {
+  it('steps by mu e conj(x) / (len * averaged power), the average floored', () => {
+    const eq = new ComplexEqualizer(5, { powerAverage: 0.5, powerFloor: 1 });
+    eq.restart(2, 1, 0);
+    eq.power = 40;
+    eq.inRe = 2;
+    eq.inIm = 0;
+    eq.pushInput(); // power: 40 + (4 - 40) * 0.5 = 22
+    expect(eq.power).toBe(22);
+    expect(eq.lineRe(0)).toBe(2);
+    eq.update(1, 0, 0.11);
+    // tap 0 multiplies the newest sample (2): += 0.11 * 1 * 2 / (5 * 22)
+    expect(eq.tapRe(0)).toBeCloseTo(0.002, 15);
+    expect(eq.tapRe(2)).toBe(1);
+    eq.push(0, 0.5);
+    eq.push(0, 0);
+    expect(eq.power).toBe(22); // push() leaves the average alone
+    expect(eq.lineIm(1)).toBe(0.5);
+    expect(eq.lineRe(2)).toBe(2);
+    // restart zeroes the average; a quiet sample leaves it under the floor: the step divides by 5 * 1
+    eq.restart(2, 1, 0);
+    eq.inRe = 0.1;
+    eq.pushInput();
+    expect(eq.power).toBeCloseTo(0.005, 15);
+    eq.update(1, 0, 0.1);
+    expect(eq.tapRe(0)).toBeCloseTo((0.1 * 0.1) / 5, 15);
+  });
+  it('without the option the step still follows the exact line energy', () => {
+    const eq = new ComplexEqualizer(5);
+    eq.restart(2, 1, 0);
+    eq.push(2, 0);
+    eq.push(0, 1);
+    eq.update(1, 0, 0.5);
+    // energy 4 + 1 = 5: tap 1 (sample 2) += 0.5 * 2 / 5
+    expect(eq.tapRe(1)).toBeCloseTo(0.2, 9);
+    expect(eq.power).toBe(0);
+  });
+});
+
+describe('timing loop', () => {
+  it('integrates the error into a rate, clamped to maxRate, and adds the proportional part', () => {
+    const free = new TimingLoop(0.01, 0.0001, Infinity);
+    for (let i = 0; i < 100; i++) free.update(2);
+    expect(free.rate).toBeCloseTo(-0.02, 12);
+    expect(free.update(0)).toBeCloseTo(-0.02, 12);
+    const held = new TimingLoop(0.01, 0.0001);
+    for (let i = 0; i < 100; i++) held.update(2);
+    expect(held.rate).toBe(-0.002);
   });
 });
 
