@@ -13,6 +13,9 @@
  * matched-filter window straddles it stay distorted (V.29 9600 can lose a symbol there).
  * Before enable() it is a plain delay (training sees the same latency).
  */
+/** Until measured, assume a spread of symbol powers like V.29 9600's (+-65%): cautious. */
+const SPREAD2_START = 1.5;
+
 export class LevelStepCompensator {
   readonly lookahead: number;
   private readonly re: Float64Array;
@@ -32,6 +35,11 @@ export class LevelStepCompensator {
   private stepHalf = 0;
   private accum = 0;
   private accumN = 0;
+  /** Symbol powers seen after the step was flagged (the unbiased test of a real step). */
+  private after = 0;
+  private afterN = 0;
+  /** Mean of (symbol power / ref)^2 at the steady level: the data's own power spread. */
+  private spread2 = SPREAD2_START;
   /** Output (delayed, gain-corrected) sample. */
   outRe = 0;
   outIm = 0;
@@ -56,6 +64,7 @@ export class LevelStepCompensator {
     this.enabled = false;
     this.pending = false;
     this.steps = 0;
+    this.spread2 = SPREAD2_START;
   }
 
   /** Start watching for steps; `refPower` = mean symbol power at the trained level. */
@@ -64,6 +73,7 @@ export class LevelStepCompensator {
     this.ref = refPower;
     this.pending = false;
     this.pwCount = 0;
+    this.spread2 = SPREAD2_START;
   }
 
   /** Drop the recent power history and any step in progress (after lost audio). */
@@ -112,6 +122,8 @@ export class LevelStepCompensator {
     if (this.pending) {
       this.accum += p;
       this.accumN++;
+      this.after += p;
+      this.afterN++;
       return;
     }
     if (this.pwCount < 24) return;
@@ -122,6 +134,8 @@ export class LevelStepCompensator {
     const r = s / 12 / this.ref;
     if (r < 2.5 && r > 0.4) {
       this.ref += (s / 12 - this.ref) * 0.01;
+      const q = p / this.ref;
+      this.spread2 += (q * q - this.spread2) * 0.01;
       return;
     }
     // place the step: the split of the last 24 powers with the least squared error
@@ -143,6 +157,8 @@ export class LevelStepCompensator {
     for (let i = 1; i <= best; i++) acc += this.pw[(this.pwPos - i) & 31]!;
     this.accum = acc;
     this.accumN = best;
+    this.after = 0;
+    this.afterN = 0;
     // start the new gain at the half-way sample before the first symbol after the step
     this.stepHalf = this.pwHalf[(this.pwPos - best) & 31]! - 1;
     this.pending = true;
@@ -151,9 +167,13 @@ export class LevelStepCompensator {
   private resolve(): void {
     this.pending = false;
     this.pwCount = 0;
+    // A real step holds on the symbols that came after it was flagged; a run of V.29's inner
+    // points (its symbol powers spread +-65%) that flagged it does not. Test those alone, 5
+    // standard errors of their mean from the old level (and at least +-2 dB).
+    const ra = this.after / Math.max(1, this.afterN) / this.ref;
+    const se = 5 * Math.sqrt(Math.max(0, this.spread2 - 1) / Math.max(1, this.afterN));
+    if (ra > Math.min(0.63, 1 - se) && ra < Math.max(1.6, 1 + se)) return; // false alarm
     const m = this.accum / Math.max(1, this.accumN);
-    const r = m / this.ref;
-    if (r > 0.63 && r < 1.6) return; // false alarm
     const f = Math.sqrt(this.ref / m);
     this.gIn *= f;
     this.gOut = this.gIn;
