@@ -14,10 +14,14 @@
  * are a mix of both levels; one gain for them cannot be right (V.29 9600's 16 points lost a
  * symbol there). So the step is placed to the input sample, and each straddling T/2 sample is
  * rebuilt as gOld * y + (gNew - gOld) * (the filter's sum over the input samples at and after
- * the step), which gives every input sample its own level's gain. The receiver keeps rings of its
- * input for this (`rawX`, and the mixed-down `rawRe`/`rawIm` the filter is fed, written at
- * `sample & rawMask`). The step sample is the candidate (within two filter spans of the symbol
- * fit) with the least cost, a -log-likelihood in nats from three views:
+ * the step), which gives every input sample its own level's gain. The receiver keeps a ring of
+ * its line input for this (`rawX`, written at `sample & rawMask`; the mixed-down samples the filter
+ * saw are recomputed from the sample index, as the receiver's mixer starts at phase 0 on restart).
+ * Set the T/2 sample's input index and polyphase row (`atSample`, `atRow`) before each push. The
+ * search runs once per step (a few ms), not when the signal after it is silence (a burst's end
+ * or lost audio: then the gain switches as without a filter). The step sample is the candidate
+ * (within two filter spans of the symbol fit) with the least cost, a -log-likelihood in nats
+ * from three views:
  * - the input's power: Gaussian at the old power before s and the new one after (coarse);
  * - the input's part outside the signal's band: corrected, it should stay stationary noise; a
  *   step at the wrong sample leaves a jump there, whose spectrum is broad (sharp, but blind
@@ -25,8 +29,9 @@
  * - the receiver's decisions on the delayed samples rebuilt for s (`StepJudge`, weighted by
  *   half: a wrong candidate that pushes a symbol across a boundary looks good to it).
  * The new gain is then refined to about 1% by the decisions over the whole delay. Measured over
- * 864 steps (9 line seeds x 24 positions x +-6 dB) V.29 7200 was error-free and V.29 9600 lost
- * bits in two (3 and 6 bits: a step misplaced by 7 and 10 samples). Without a filter the gain
+ * 432 steps per rate (9 line seeds x 24 positions x +-6 dB, test/unit/modem-line.test.ts runs
+ * two of the seeds) V.29 7200 and V.27ter were error-free and V.29 9600 lost bits at two (6 and
+ * 3 bits: the step placed 7 and 10 samples late); before, 230 and 13 of 432 for V.29 9600/7200. Without a filter the gain
  * switches at one T/2 sample and the half-way sample gets the mean gain.
  */
 
@@ -40,6 +45,9 @@ export interface StepFilter {
   phases: number;
   lowHz: number;
   highHz: number;
+  /** The receiver mixes input sample n (counted from 1 at restart) down by e^{-j w (n-1)},
+   * w = 2 pi carrierHz / 8000. */
+  carrierHz: number;
 }
 
 /** The receiver's verdict on a candidate placement (decision-directed). */
@@ -101,6 +109,7 @@ export class LevelStepCompensator {
   private stepHalf = 0;
   private accum = 0;
   private accumN = 0;
+  private dropouts = 0; // symbols with next to no power since the step was seen
   private halfway = false; // without a filter: the next output gets the mean of both gains
   private gPrev = 1;
 
@@ -111,13 +120,18 @@ export class LevelStepCompensator {
   private candLo = 0; // step candidates, input samples [candLo, candHi]
   private candHi = 0;
   private searching = false; // candidates set: place by the input samples at resolve()
-  /** Input rings, written by the receiver at `sample & rawMask` (with a filter): the line
-   * sample and the mixed-down one the matched filter is fed. */
+  /** The line input, written by the receiver at `sample & rawMask` (with a filter). */
   readonly rawX: Float64Array;
-  readonly rawRe: Float64Array;
-  readonly rawIm: Float64Array;
   readonly rawMask = RAW - 1;
-  /** Set before push(): the input sample index and polyphase row of the T/2 sample pushed. */
+  /** e^{j w j} for filter tap j (the mixer's phase j samples before a T/2 sample's newest). */
+  private readonly tapRotRe: Float64Array;
+  private readonly tapRotIm: Float64Array;
+  private readonly mixW: number;
+  private postRe = 0; // postSum's result
+  private postIm = 0;
+  /** Set before push(): the T/2 sample, its input sample index and its polyphase row. */
+  inRe = 0;
+  inIm = 0;
   atSample = 0;
   atRow = 0;
   /** Output (delayed, gain-corrected) sample. */
@@ -158,8 +172,15 @@ export class LevelStepCompensator {
     this.filter = filter;
     const raw = filter ? RAW : 0;
     this.rawX = new Float64Array(raw);
-    this.rawRe = new Float64Array(raw);
-    this.rawIm = new Float64Array(raw);
+    const taps = filter ? filter.taps : 0;
+    this.tapRotRe = new Float64Array(taps);
+    this.tapRotIm = new Float64Array(taps);
+    const w = filter ? (2 * Math.PI * filter.carrierHz) / 8000 : 0;
+    this.mixW = w;
+    for (let j = 0; j < taps; j++) {
+      this.tapRotRe[j] = Math.cos(w * j);
+      this.tapRotIm[j] = Math.sin(w * j);
+    }
     this.oob = filter ? outOfBandFir(filter.lowHz, filter.highHz) : new Float64Array(0);
     this.oobOut = new Float64Array(filter ? 4 * filter.taps + OOB_TAPS + 2 : 0);
   }
@@ -169,8 +190,6 @@ export class LevelStepCompensator {
     this.im.fill(0);
     this.slotSample.fill(-1);
     this.rawX.fill(0);
-    this.rawRe.fill(0);
-    this.rawIm.fill(0);
     this.pos = 0;
     this.half = 0;
     this.pwCount = 0;
@@ -207,7 +226,10 @@ export class LevelStepCompensator {
     this.gIn = this.gOut = 1;
   }
 
-  push(re: number, im: number, isSymbol: boolean): void {
+  /** Push the T/2 sample (inRe, inIm) (fields: a double argument to a call V8 does not inline
+   * is boxed, and push is too big to inline); `isSymbol`: it is a symbol instant. */
+  push(isSymbol: boolean): void {
+    const re = this.inRe, im = this.inIm;
     const n = this.re.length;
     // the sample leaving the delay is the one pushed n T/2 samples ago
     if (this.pending && this.half - n >= this.stepHalf) this.resolve();
@@ -232,8 +254,11 @@ export class LevelStepCompensator {
 
   private symbolPower(): void {
     const p = this.symP;
-    // next to nothing: a dropout (lost packet), not a level; leave it out
-    if (p < 0.01 * this.ref) return;
+    // next to nothing: a dropout (lost packet) or the burst's end, not a level; leave it out
+    if (p < 0.01 * this.ref) {
+      if (this.pending) this.dropouts++;
+      return;
+    }
     const k = this.pwPos;
     this.pw[k] = p;
     this.pw[k + 32] = p; // the copy lets the newest 12 be summed without wrapping
@@ -284,6 +309,7 @@ export class LevelStepCompensator {
     }
     this.accum = acc;
     this.accumN = best;
+    this.dropouts = 0;
     const first = (this.pwPos - best) & 31; // the first symbol after the step
     // start the new gain at the half-way sample before the first symbol after the step
     this.stepHalf = this.pwHalf[first]! - 1;
@@ -326,13 +352,16 @@ export class LevelStepCompensator {
     this.gIn *= f;
     this.gOut = this.gIn;
     this.steps++;
-    if (this.searching) {
+    // silence after the step, or a receiver flushing its delay (atSample < 0): the burst ended
+    // (or audio was lost); no gateway step to place
+    if (this.searching && this.dropouts < 4 && this.atSample >= 0) {
       this.searching = false;
       this.stepSample = this.placeStep(gOld);
       this.levelAfter(f);
       if (this.judge) this.gainByDecisions(gOld);
       this.rebuild(gOld);
     } else {
+      this.searching = false;
       this.gPrev = gOld;
       this.halfway = true;
     }
@@ -425,6 +454,28 @@ export class LevelStepCompensator {
   }
 
   /**
+   * The matched filter's sum over the input samples at and after s for the T/2 sample in `slot`
+   * (mixed down as the receiver did), into postRe/postIm.
+   */
+  private postSum(slot: number, s: number): void {
+    const f = this.filter!;
+    const at = this.slotSample[slot]!;
+    const row = this.slotRow[slot]! * f.taps;
+    const x = this.rawX, m = this.rawMask;
+    let pr = 0, pi = 0;
+    for (let j = 0; j <= at - s; j++) {
+      const cx = f.bank[row + j]! * x[(at - j) & m]!;
+      pr += cx * this.tapRotRe[j]!;
+      pi += cx * this.tapRotIm[j]!;
+    }
+    // times the mixer's phasor for sample at, e^{-j w (at-1)} (at - 1 < 2^31: exact enough)
+    const th = this.mixW * (at - 1);
+    const c = Math.cos(th), sn = Math.sin(th);
+    this.postRe = pr * c + pi * sn;
+    this.postIm = pi * c - pr * sn;
+  }
+
+  /**
    * The next `count` delayed T/2 samples, oldest first, as they would leave with the step at
    * input sample s (see rebuild), times the output gain.
    */
@@ -433,7 +484,6 @@ export class LevelStepCompensator {
     const gNew = this.gOut;
     const b = (gNew - gOld) * this.scale;
     const n = this.re.length;
-    const rr = this.rawRe, ri = this.rawIm, m = this.rawMask;
     for (let i = 0; i < count; i++) {
       const slot = (this.pos + i) % n;
       const at = this.slotSample[slot]!;
@@ -445,16 +495,9 @@ export class LevelStepCompensator {
         this.candRe[i] = y * gNew;
         this.candIm[i] = yi * gNew;
       } else {
-        const row = this.slotRow[slot]! * f.taps;
-        let pr = 0, pi = 0;
-        for (let j = 0; j <= at - s; j++) {
-          const c = f.bank[row + j]!;
-          const k = (at - j) & m;
-          pr += c * rr[k]!;
-          pi += c * ri[k]!;
-        }
-        this.candRe[i] = gOld * y + b * pr;
-        this.candIm[i] = gOld * yi + b * pi;
+        this.postSum(slot, s);
+        this.candRe[i] = gOld * y + b * this.postRe;
+        this.candIm[i] = gOld * yi + b * this.postIm;
       }
     }
   }
@@ -517,7 +560,6 @@ export class LevelStepCompensator {
     const a = gOld / gNew;
     const b = (1 - a) * this.scale;
     const n = this.re.length;
-    const rr = this.rawRe, ri = this.rawIm, m = this.rawMask;
     for (let slot = 0; slot < n; slot++) {
       const at = this.slotSample[slot]!;
       if (at - s >= f.taps - 1) continue; // all after the step
@@ -526,16 +568,9 @@ export class LevelStepCompensator {
         this.im[slot] = this.im[slot]! * a;
         continue;
       }
-      const row = this.slotRow[slot]! * f.taps;
-      let pr = 0, pi = 0;
-      for (let j = 0; j <= at - s; j++) {
-        const c = f.bank[row + j]!;
-        const k = (at - j) & m;
-        pr += c * rr[k]!;
-        pi += c * ri[k]!;
-      }
-      this.re[slot] = a * this.re[slot]! + b * pr;
-      this.im[slot] = a * this.im[slot]! + b * pi;
+      this.postSum(slot, s);
+      this.re[slot] = a * this.re[slot]! + b * this.postRe;
+      this.im[slot] = a * this.im[slot]! + b * this.postIm;
     }
   }
 }

@@ -160,7 +160,7 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
     const bank = rrcPolyphase(cfg.beta, this.sps, taps, phases);
     this.interp = new ComplexInterpolator(bank, taps, phases);
     const halfBand = (cfg.baud * (1 + cfg.beta)) / 2;
-    this.level = new LevelStepCompensator(64, { bank, taps, phases, lowHz: cfg.carrierHz - halfBand, highHz: cfg.carrierHz + halfBand }, this, cfg.eqLen);
+    this.level = new LevelStepCompensator(64, { bank, taps, phases, lowHz: cfg.carrierHz - halfBand, highHz: cfg.carrierHz + halfBand, carrierHz: cfg.carrierHz }, this, cfg.eqLen);
     this.eq = new ComplexEqualizer(cfg.eqLen);
     const W = cfg.window;
     this.tmplRe = new Float64Array(W);
@@ -281,8 +281,6 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
     const phases = interp.phases;
     // the level-step compensator's copy of the input (to place and rebuild a straddled step)
     const rawX = this.level.rawX;
-    const rawRe = this.level.rawRe;
-    const rawIm = this.level.rawIm;
     const rawMask = this.level.rawMask;
     for (let i = offset; i < end; i++) {
       let x = samples[i]!;
@@ -305,11 +303,8 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
         }
       }
       // mix down by the nominal carrier: a unit phasor rotated one step per sample
-      const ur = x * mc, ui = -x * ms;
-      interp.push(ur, ui);
+      interp.push(x * mc, -x * ms);
       rawX[ns & rawMask] = x;
-      rawRe[ns & rawMask] = ur;
-      rawIm[ns & rawMask] = ui;
       const t = mc * rc - ms * rs;
       ms = ms * rc + mc * rs;
       mc = t;
@@ -355,7 +350,9 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
     const n = 2 * this.level.lookahead + this.cfg.eqLen;
     this.level.atSample = -1;
     for (let k = 0; k < n && this.mode === Mode.Data; k++) {
-      this.level.push(0, 0, false);
+      this.level.inRe = 0;
+      this.level.inIm = 0;
+      this.level.push(false);
       this.eq.push(this.level.outRe, this.level.outIm);
       if (this.parity === 0) {
         this.parity = 1;
@@ -373,7 +370,9 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
     const yr = this.inRe;
     const yi = this.inIm;
     // lost audio (fillin) is no level step: keep its zeros out of the step detector
-    this.level.push(yr, yi, this.parity === 1 && !this.filling && this.hold === 0);
+    this.level.inRe = yr;
+    this.level.inIm = yi;
+    this.level.push(this.parity === 1 && !this.filling && this.hold === 0);
     this.eq.push(this.level.outRe, this.level.outIm);
     if (this.parity === 0) {
       this.parity = 1;

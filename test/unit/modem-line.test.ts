@@ -8,9 +8,10 @@
  * further into the burst, both directions, two line seeds. The step cuts the waveform inside the
  * matched filter; before the compensator placed it to the input sample and rebuilt the straddled
  * outputs (core/dsp/level-step.ts), V.29 9600 lost bits at 28 of the 48 seed-9 steps here and
- * V.29 7200 at 3. Measured over 9 seeds (864 steps per modem and rate, /tmp sweep, not run
- * here): V.29 9600 still lost bits at 2 (seed 4 -6 dB at 7790: 6 bits, seed 7 +6 dB at 10649:
- * 3 bits, the step misplaced by 7 and 10 samples), V.29 7200 and V.27ter at none.
+ * V.29 7200 at 3. The same sweep over 9 seeds (432 steps per rate; not run here) still finds
+ * bit errors at 2 V.29 9600 steps (seed 4, -6 dB at sample 7790: 6 bits; seed 7, +6 dB at
+ * 10649: 3 bits; the step placed 7 and 10 samples late) and none for V.29 7200 or V.27ter
+ * (the previous receiver: 230 and 13 of 432 for V.29 9600 and 7200).
  */
 import { describe, it, expect } from 'vitest';
 import { modulate, demodulate, compareBits } from '../../core/line/modem-harness';
