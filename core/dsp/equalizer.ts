@@ -160,6 +160,32 @@ export class ComplexEqualizer {
     this.outIm = ai0 + ai1;
   }
 
+  /**
+   * Output as if re/im[0..newest] had been pushed after the present line (to try alternatives
+   * without touching the state); left in outRe/outIm. For rare paths (no unrolling).
+   */
+  probe(re: Float64Array, im: Float64Array, newest: number): void {
+    const t = this.taps;
+    const x = this.line;
+    let ar = 0, ai = 0;
+    for (let k = 0; k < this.len; k++) {
+      let xr: number, xi: number;
+      if (k <= newest) {
+        xr = re[newest - k]!;
+        xi = im[newest - k]!;
+      } else {
+        const j = 2 * (this.pos + k - newest - 1);
+        xr = x[j]!;
+        xi = x[j + 1]!;
+      }
+      const cr = t[2 * k]!, ci = t[2 * k + 1]!;
+      ar += cr * xr - ci * xi;
+      ai += cr * xi + ci * xr;
+    }
+    this.outRe = ar;
+    this.outIm = ai;
+  }
+
   /** NLMS update towards reducing e = wanted - output: taps += mu * e * conj(x) / energy. */
   update(errRe: number, errIm: number, mu: number): void {
     this.errRe = errRe;

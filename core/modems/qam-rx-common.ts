@@ -25,7 +25,7 @@ import { ComplexInterpolator } from '../dsp/interpolator';
 import { ComplexEqualizer } from '../dsp/equalizer';
 import { gardnerError, TimingLoop } from '../dsp/timing';
 import { CarrierDetector } from '../dsp/power';
-import { LevelStepCompensator } from '../dsp/level-step';
+import { LevelStepCompensator, type StepJudge } from '../dsp/level-step';
 import { SAMPLE_RATE, meanSquareForDbm0 } from '../dsp/level';
 import type { ModemReceiver, PutBit, StatusHandler } from './types';
 
@@ -78,7 +78,7 @@ const TIMING_KI_NARROW = 0.000001;
 const RAW_POWER_FLOOR = meanSquareForDbm0(-55) / 2; // raw symbol history (>= window)
 const CONST_POINTS = 256;
 
-export abstract class QamReceiverBase implements ModemReceiver {
+export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
   protected readonly cfg: QamRxConfig;
   protected readonly putBit: PutBit;
   private readonly onStatus: StatusHandler;
@@ -91,7 +91,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
   private readonly interp: ComplexInterpolator;
   private readonly eq: ComplexEqualizer;
   /** Delay + level-step correction between the front end and the equalizer. */
-  private readonly level = new LevelStepCompensator(48);
+  private readonly level: LevelStepCompensator;
   private readonly timing = new TimingLoop(0.04, 0);
   private readonly cd = new CarrierDetector(-45.5, -48.5, 40, 40);
   private readonly halfPeriod: number;
@@ -176,7 +176,10 @@ export abstract class QamReceiverBase implements ModemReceiver {
     let taps = Math.round(cfg.spanSymbols * this.sps);
     if ((taps & 1) === 0) taps++;
     const phases = 64;
-    this.interp = new ComplexInterpolator(rrcPolyphase(cfg.beta, this.sps, taps, phases), taps, phases);
+    const bank = rrcPolyphase(cfg.beta, this.sps, taps, phases);
+    this.interp = new ComplexInterpolator(bank, taps, phases);
+    const halfBand = (cfg.baud * (1 + cfg.beta)) / 2;
+    this.level = new LevelStepCompensator(64, { bank, taps, phases, lowHz: cfg.carrierHz - halfBand, highHz: cfg.carrierHz + halfBand, carrierHz: cfg.carrierHz }, this, cfg.eqLen);
     this.eq = new ComplexEqualizer(cfg.eqLen);
     const W = cfg.window;
     this.tmplRe = new Float64Array(W);
@@ -295,6 +298,9 @@ export abstract class QamReceiverBase implements ModemReceiver {
     const filling = this.filling; // flushDelay sets and clears it inside, never across calls
     const half = this.halfPeriod;
     const phases = interp.phases;
+    // the level-step compensator's copy of the input (to place and rebuild a straddled step)
+    const rawX = this.level.rawX;
+    const rawMask = this.level.rawMask;
     for (let i = offset; i < end; i++) {
       let x = samples[i]!;
       // bad input (NaN, infinities, overload) must not poison the filters
@@ -317,11 +323,17 @@ export abstract class QamReceiverBase implements ModemReceiver {
       }
       // mix down by the nominal carrier: a unit phasor rotated one step per sample
       interp.push(x * mc, -x * ms);
+      rawX[ns & rawMask] = x;
       const t = mc * rc - ms * rs;
       ms = ms * rc + mc * rs;
       mc = t;
       if ((due -= 1) <= 0) {
-        interp.readRow(Math.round(-due * phases));
+        let row = Math.round(-due * phases);
+        if (row < 0) row = 0;
+        else if (row > phases) row = phases;
+        interp.readRow(row);
+        this.level.atSample = ns;
+        this.level.atRow = row;
         due += half;
         this.due = due;
         this.samples = ns;
@@ -355,8 +367,11 @@ export abstract class QamReceiverBase implements ModemReceiver {
   private flushDelay(): void {
     this.filling = true;
     const n = 2 * this.level.lookahead + this.cfg.eqLen;
+    this.level.atSample = -1;
     for (let k = 0; k < n && this.mode === Mode.Data; k++) {
-      this.level.push(0, 0, false);
+      this.level.inRe = 0;
+      this.level.inIm = 0;
+      this.level.push(false);
       this.eq.push(this.level.outRe, this.level.outIm);
       if (this.parity === 0) {
         this.parity = 1;
@@ -374,7 +389,9 @@ export abstract class QamReceiverBase implements ModemReceiver {
     const yr = this.inRe;
     const yi = this.inIm;
     // lost audio (fillin) is no level step: keep its zeros out of the step detector
-    this.level.push(yr, yi, this.parity === 1 && !this.filling && this.hold === 0);
+    this.level.inRe = yr;
+    this.level.inIm = yi;
+    this.level.push(this.parity === 1 && !this.filling && this.hold === 0);
     this.eq.push(this.level.outRe, this.level.outIm);
     if (this.parity === 0) {
       this.parity = 1;
@@ -600,6 +617,32 @@ export abstract class QamReceiverBase implements ModemReceiver {
     this.onDataSymbol(code);
   }
 
+  /**
+   * For the level-step compensator: the decision error, in units of the present error power, of
+   * the symbols the equalizer would give from its present line followed by re/im[0..count) (the
+   * samples next out of the delay; index 0 enters with the present parity), the carrier phase
+   * advancing by the present frequency and nothing adapting.
+   */
+  stepCost(re: Float64Array, im: Float64Array, count: number): number {
+    let c = this.phC, s = this.phS;
+    const fc = Math.cos(this.freq), fs = Math.sin(this.freq);
+    let cost = 0;
+    for (let i = 0; i < count; i++) {
+      if (((this.parity + i) & 1) === 0) continue; // a mid-symbol sample
+      this.eq.probe(re, im, i);
+      const er = this.eq.outRe, ei = this.eq.outIm;
+      const zr = er * c + ei * s;
+      const zi = ei * c - er * s;
+      this.decide(zr, zi);
+      const xr = this.decRe - zr, xi = this.decIm - zi;
+      cost += xr * xr + xi * xi;
+      const t = c * fc - s * fs;
+      s = s * fc + c * fs;
+      c = t;
+    }
+    return cost / (Math.max(this.mseAvg, 1e-4) * this.cfg.meanPower);
+  }
+
   /** Advance the carrier phasor by `a` radians (|a| small: a 3rd order series is exact enough), renormalised. */
   private rotatePhase(a: number): void {
     const a2 = a * a;
@@ -645,7 +688,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
     this.timingApplied = 0;
     this.timingCount = 0;
     this.trainedPower = this.symPower;
-    this.level.enable(this.fePower);
+    this.level.enable(this.fePower, this.feGain);
     this.beginData();
     this.onStatus({ kind: 'training-succeeded', sample: this.samples });
   }
