@@ -2,8 +2,9 @@
  * The receiver shared by V.29 and V.27ter (and open to any PSK/QAM modem with a known training
  * sequence). What it does, per input sample and per symbol:
  *
- *   audio -> carrier detect -> mix down by the nominal carrier -> RRC matched filter read at
- *   T/2 instants (polyphase interpolation; Gardner timing loop moves the instants) -> AGC ->
+ *   audio -> carrier detect -> mix down by the nominal carrier + RRC matched filter, computed
+ *   together and only at T/2 instants (MixingInterpolator: polyphase; Gardner timing loop moves
+ *   the instants) -> AGC ->
  *   T/2 complex equalizer -> carrier phase loop (2nd order) -> decisions -> subclass (bits).
  *
  * Training never starts on noise: in SEARCH the receiver looks for the recommendation's own
@@ -21,7 +22,7 @@
  * a decision function and the bit mapping (onDataSymbol).
  */
 import { rrcPolyphase } from '../dsp/rrc';
-import { ComplexInterpolator } from '../dsp/interpolator';
+import { MixingInterpolator } from '../dsp/mixing-interpolator';
 import { ComplexEqualizer } from '../dsp/equalizer';
 import { gardnerError, TimingLoop } from '../dsp/timing';
 import { CarrierDetector } from '../dsp/power';
@@ -68,12 +69,8 @@ export abstract class QamReceiverBase implements ModemReceiver {
   protected readonly putBit: PutBit;
   private readonly onStatus: StatusHandler;
 
-  private mixC = 1;
   private inPower = 0;
-  private mixS = 0;
-  private readonly rotC: number;
-  private readonly rotS: number;
-  private readonly interp: ComplexInterpolator;
+  private readonly interp: MixingInterpolator;
   private readonly eq: ComplexEqualizer;
   /** Delay + level-step correction between the front end and the equalizer. */
   private readonly level = new LevelStepCompensator(48);
@@ -152,12 +149,10 @@ export abstract class QamReceiverBase implements ModemReceiver {
     this.onStatus = onStatus;
     this.sps = SAMPLE_RATE / cfg.baud;
     this.halfPeriod = this.sps / 2;
-    this.rotC = Math.cos((2 * Math.PI * cfg.carrierHz) / SAMPLE_RATE);
-    this.rotS = Math.sin((2 * Math.PI * cfg.carrierHz) / SAMPLE_RATE);
     let taps = Math.round(cfg.spanSymbols * this.sps);
     if ((taps & 1) === 0) taps++;
     const phases = 64;
-    this.interp = new ComplexInterpolator(rrcPolyphase(cfg.beta, this.sps, taps, phases), taps, phases);
+    this.interp = new MixingInterpolator(rrcPolyphase(cfg.beta, this.sps, taps, phases), taps, phases, cfg.carrierHz, SAMPLE_RATE);
     this.eq = new ComplexEqualizer(cfg.eqLen);
     const W = cfg.window;
     this.tmplRe = new Float64Array(W);
@@ -179,8 +174,6 @@ export abstract class QamReceiverBase implements ModemReceiver {
   }
 
   private restartCore(): void {
-    this.mixC = 1;
-    this.mixS = 0;
     this.interp.restart();
     this.eq.restart(this.cfg.eqLen >> 1, 1, 0);
     this.level.restart();
@@ -262,12 +255,6 @@ export abstract class QamReceiverBase implements ModemReceiver {
 
   rx(samples: Float32Array, offset = 0, length = samples.length - offset): void {
     const end = offset + length;
-    // keep the mixer phasor on the unit circle (rounding would slowly change its length)
-    const m = 1.5 - 0.5 * (this.mixC * this.mixC + this.mixS * this.mixS);
-    let mc = this.mixC * m;
-    let ms = this.mixS * m;
-    const rc = this.rotC;
-    const rs = this.rotS;
     const interp = this.interp;
     const cd = this.cd;
     let due = this.due;
@@ -296,11 +283,8 @@ export abstract class QamReceiverBase implements ModemReceiver {
           }
         }
       }
-      // mix down by the nominal carrier: a unit phasor rotated one step per sample
-      interp.push(x * mc, -x * ms);
-      const t = mc * rc - ms * rs;
-      ms = ms * rc + mc * rs;
-      mc = t;
+      // the real sample only: the mixer is applied inside the filter at each T/2 read
+      interp.push(x);
       if ((due -= 1) <= 0) {
         interp.readRow(Math.round(-due * phases));
         due += half;
@@ -315,8 +299,6 @@ export abstract class QamReceiverBase implements ModemReceiver {
     this.samples = ns;
     this.due = due;
     this.inPower = pw;
-    this.mixC = mc;
-    this.mixS = ms;
   }
 
   private carrierLost(): void {
