@@ -33,7 +33,7 @@ export class MixingInterpolator {
   readonly phases: number;
   /** (phases + 1) rows of `taps` complex coefficients g_p[k], interleaved re, im. */
   private readonly bank: Float64Array;
-  /** e^{-j w m} for m = 0 .. period-1. */
+  /** e^{-j w m} for m = 0 .. period + cap - 1 (indexed by time0 + pos: no modulo per read). */
   private readonly rotRe: Float64Array;
   private readonly rotIm: Float64Array;
   private readonly period: number;
@@ -60,11 +60,12 @@ export class MixingInterpolator {
     this.period = period;
     // angles from the exact cycle count mod period, so the table is as accurate as cos/sin
     const angle = (m: number): number => (2 * Math.PI * ((carrierHz * m) % sampleRate)) / sampleRate;
-    this.rotRe = new Float64Array(period);
-    this.rotIm = new Float64Array(period);
-    for (let m = 0; m < period; m++) {
-      this.rotRe[m] = Math.cos(angle(m));
-      this.rotIm[m] = -Math.sin(angle(m));
+    this.cap = CHUNK + taps;
+    this.rotRe = new Float64Array(period + this.cap);
+    this.rotIm = new Float64Array(period + this.cap);
+    for (let m = 0; m < period + this.cap; m++) {
+      this.rotRe[m] = Math.cos(angle(m % period));
+      this.rotIm[m] = -Math.sin(angle(m % period));
     }
     this.bank = new Float64Array(2 * realBank.length);
     for (let p = 0; p <= phases; p++) {
@@ -75,7 +76,6 @@ export class MixingInterpolator {
         this.bank[i + 1] = h * Math.sin(angle(k));
       }
     }
-    this.cap = CHUNK + taps;
     this.hist = new Float64Array(this.cap);
     this.restart();
   }
@@ -128,7 +128,7 @@ export class MixingInterpolator {
     const sr = ar0 + ar1;
     const si = ai0 + ai1;
     // rotate by e^{-j w n}, n = time of the newest sample
-    const m = (this.time0 + this.pos) % this.period;
+    const m = this.time0 + this.pos;
     const c = this.rotRe[m]!;
     const s = this.rotIm[m]!;
     this.outRe = sr * c - si * s;
