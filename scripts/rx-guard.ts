@@ -25,6 +25,7 @@ const LINES: Array<[string, LineSpec, number?]> = [
 ];
 const SNR_LOW: Record<string, number> = { 'v27ter 2400': 9, 'v27ter 4800': 14, 'v29 9600': 20, 'v29 7200': 17 };
 
+const BLOCK = Number(process.env.BLOCK ?? 160);
 const CASES: Case[] = [];
 for (const [modem, rate] of [['v27ter', 2400], ['v27ter', 4800], ['v29', 9600]] as Array<[ModemName, number]>) {
   for (const [name, spec, loss] of LINES) {
@@ -50,8 +51,8 @@ for (const c of CASES) {
   let events = '';
   const rx = createReceiver(c.modem, c.rate, (b) => { if (n < got.length) got[n++] = b; }, (s) => { events += s.kind[0]; }, { shortTrain: c.shortTrain });
   let block = 0;
-  for (let i = 0; i < x.length; i += 160, block++) {
-    const len = Math.min(160, x.length - i);
+  for (let i = 0; i < x.length; i += BLOCK, block++) {
+    const len = Math.min(BLOCK, x.length - i);
     if (c.lossEvery && block % c.lossEvery === c.lossEvery - 1 && i > 8000) rx.fillin(len);
     else rx.rx(x, i, len);
   }

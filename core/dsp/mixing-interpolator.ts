@@ -87,6 +87,16 @@ export class MixingInterpolator {
     this.time0 = (this.period - (this.taps % this.period)) % this.period;
   }
 
+  /** Make room for `n` (<= CHUNK) pushes without the history moving, so readRowAt can reach back over them. */
+  reserve(n: number): void {
+    if (this.pos + n < this.cap) return;
+    const keep = this.taps - 1;
+    const moved = this.pos + 1 - keep;
+    this.hist.copyWithin(0, moved, this.pos + 1);
+    this.time0 = (this.time0 + moved) % this.period;
+    this.pos = keep - 1;
+  }
+
   push(x: number): void {
     let p = this.pos + 1;
     if (p === this.cap) {
@@ -102,13 +112,19 @@ export class MixingInterpolator {
 
   /** Baseband output at p/phases samples before the newest input (row p, clamped to 0..phases). */
   readRow(p: number): void {
+    this.readRowAt(p, 0);
+  }
+
+  /** readRow(p) as it was `age` pushes ago (age < pushes since the last reserve() that covered them). */
+  readRowAt(p: number, age: number): void {
     const n = this.taps;
     if (p < 0) p = 0;
     else if (p > this.phases) p = this.phases;
     const g = this.bank;
     const h = this.hist;
     let r = 2 * p * n;
-    let k = this.pos; // j-th newest sample at pos - j
+    const newest = this.pos - age;
+    let k = newest; // j-th newest sample at newest - j
     // two partial sums per component: shorter add chains, so the CPU can overlap them
     let ar0 = 0, ai0 = 0, ar1 = 0, ai1 = 0;
     let j = 0;
@@ -128,7 +144,7 @@ export class MixingInterpolator {
     const sr = ar0 + ar1;
     const si = ai0 + ai1;
     // rotate by e^{-j w n}, n = time of the newest sample
-    const m = this.time0 + this.pos;
+    const m = this.time0 + newest;
     const c = this.rotRe[m]!;
     const s = this.rotIm[m]!;
     this.outRe = sr * c - si * s;

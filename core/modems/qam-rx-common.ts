@@ -63,6 +63,8 @@ const enum Mode {
 const HIST = 64;
 const RAW_POWER_FLOOR = meanSquareForDbm0(-55) / 2; // raw symbol history (>= window)
 const CONST_POINTS = 256;
+/** Samples per rxPass (at most PASS / 8 carrier checks in one). */
+const PASS = 256;
 
 export abstract class QamReceiverBase implements ModemReceiver {
   protected readonly cfg: QamRxConfig;
@@ -76,6 +78,10 @@ export abstract class QamReceiverBase implements ModemReceiver {
   private readonly level = new LevelStepCompensator(48);
   private readonly timing = new TimingLoop(0.04, 0);
   private readonly cd = new CarrierDetector(-45.5, -48.5, 40, 40);
+  /** The detector's state as of the sample being processed (it runs ahead by up to a pass). */
+  private carrierOn = false;
+  private readonly evAt = new Int32Array(PASS / 8 + 1);
+  private readonly evKind = new Int8Array(PASS / 8 + 1);
   private readonly halfPeriod: number;
   private readonly sps: number;
   private due = 0;
@@ -179,6 +185,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
     this.level.restart();
     this.timing.restart();
     this.cd.restart();
+    this.carrierOn = false;
     this.inPower = 0;
     this.due = this.halfPeriod;
     this.parity = 0;
@@ -254,51 +261,94 @@ export abstract class QamReceiverBase implements ModemReceiver {
   }
 
   rx(samples: Float32Array, offset = 0, length = samples.length - offset): void {
-    const end = offset + length;
+    while (length > 0) {
+      const n = length < PASS ? length : PASS;
+      this.rxPass(samples, offset, n);
+      offset += n;
+      length -= n;
+    }
+  }
+
+  /**
+   * Up to PASS samples in two passes. Pass 1 runs per sample and does only what must: clip, input
+   * power, carrier checks (their events recorded), the sample into the filter history. Pass 2
+   * jumps from one T/2 instant to the next and acts on the recorded carrier events in between, in
+   * the order the samples came: the same results as one loop doing everything per sample (the
+   * carrier detector depends on the input alone), with the T/2 countdown done in one subtraction
+   * (exact: subtracting 1 from a double >= 1 is exact, so only the last step rounds, as here).
+   */
+  private rxPass(samples: Float32Array, offset: number, n: number): void {
     const interp = this.interp;
     const cd = this.cd;
-    let due = this.due;
-    let pw = this.inPower;
-    let ns = this.samples;
+    const ns0 = this.samples;
     const filling = this.filling; // flushDelay sets and clears it inside, never across calls
-    const half = this.halfPeriod;
-    const phases = interp.phases;
-    for (let i = offset; i < end; i++) {
-      let x = samples[i]!;
+    const evAt = this.evAt;
+    const evKind = this.evKind;
+    let events = 0;
+    let pw = this.inPower;
+    interp.reserve(n);
+    for (let i = 0; i < n; i++) {
+      let x = samples[offset + i]!;
       // bad input (NaN, infinities, overload) must not poison the filters
       if (!(x > -4 && x < 4)) x = x > 0 ? 4 : x < 0 ? -4 : 0;
-      ns++;
       if (!filling) {
         // input power for the carrier detector (time constant 40 samples), checked every 8th
         pw += (x * x - pw) * 0.025;
-        if ((ns & 7) === 0) {
+        if (((ns0 + i + 1) & 7) === 0) {
           cd.input = pw;
           const ev = cd.checkInput(8);
           if (ev !== 0) {
-            this.samples = ns;
-            if (ev > 0 && !this.carrierReported) {
-              this.carrierReported = true;
-              this.onStatus({ kind: 'carrier-up', sample: ns });
-            } else if (ev < 0) this.carrierLost();
+            evAt[events] = i;
+            evKind[events++] = ev;
           }
         }
       }
       // the real sample only: the mixer is applied inside the filter at each T/2 read
       interp.push(x);
-      if ((due -= 1) <= 0) {
-        interp.readRow(Math.round(-due * phases));
-        due += half;
-        this.due = due;
-        this.samples = ns;
-        this.inRe = interp.outRe * this.feGain;
-        this.inIm = interp.outIm * this.feGain;
-        this.halfSample();
-        due = this.due; // the timing loop may have moved it
-      }
     }
-    this.samples = ns;
-    this.due = due;
     this.inPower = pw;
+
+    const half = this.halfPeriod;
+    const phases = interp.phases;
+    let due = this.due;
+    let e = 0;
+    let i = 0; // samples of this pass counted down so far
+    for (;;) {
+      // the next read is on sample r: due counts down by one per sample and reads at <= 0
+      const k = due > 0 ? Math.ceil(due) : 1;
+      const r = i + k - 1;
+      // a carrier event on sample r comes before that sample's read
+      while (e < events && evAt[e]! <= r) {
+        this.samples = ns0 + evAt[e]! + 1;
+        this.carrierEvent(evKind[e]!);
+        e++;
+      }
+      if (r >= n) {
+        due -= n - i;
+        break;
+      }
+      due -= k;
+      interp.readRowAt(Math.round(-due * phases), n - 1 - r);
+      due += half;
+      this.due = due;
+      this.samples = ns0 + r + 1;
+      this.inRe = interp.outRe * this.feGain;
+      this.inIm = interp.outIm * this.feGain;
+      this.halfSample();
+      due = this.due; // the timing loop may have moved it
+      i = r + 1;
+    }
+    this.samples = ns0 + n;
+    this.due = due;
+  }
+
+  /** A carrier detector event (+1 on, -1 off) recorded by rxPass, acted on at its sample. */
+  private carrierEvent(ev: number): void {
+    this.carrierOn = ev > 0;
+    if (ev > 0 && !this.carrierReported) {
+      this.carrierReported = true;
+      this.onStatus({ kind: 'carrier-up', sample: this.samples });
+    } else if (ev < 0) this.carrierLost();
   }
 
   private carrierLost(): void {
@@ -378,7 +428,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
   private searchSymbol(): void {
     const yr = this.inRe;
     const yi = this.inIm;
-    if (this.cd.on) this.carrierOnSymbols++;
+    if (this.carrierOn) this.carrierOnSymbols++;
     else this.carrierOnSymbols = 0;
     const W = this.cfg.window;
     const H = HIST;
