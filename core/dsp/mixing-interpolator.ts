@@ -33,6 +33,8 @@ export class MixingInterpolator {
   readonly phases: number;
   /** (phases + 1) rows of `taps` complex coefficients g_p[k], interleaved re, im. */
   private readonly bank: Float64Array;
+  /** Row views of the bank, taps reversed (oldest sample's tap first). */
+  private readonly rows: Float64Array[] = [];
   /** e^{-j w m} for m = 0 .. period + cap - 1 (indexed by time0 + pos: no modulo per read). */
   private readonly rotRe: Float64Array;
   private readonly rotIm: Float64Array;
@@ -71,11 +73,12 @@ export class MixingInterpolator {
     for (let p = 0; p <= phases; p++) {
       for (let k = 0; k < taps; k++) {
         const h = realBank[p * taps + k]!;
-        const i = 2 * (p * taps + k);
+        const i = 2 * (p * taps + (taps - 1 - k));
         this.bank[i] = h * Math.cos(angle(k));
         this.bank[i + 1] = h * Math.sin(angle(k));
       }
     }
+    for (let p = 0; p <= phases; p++) this.rows.push(this.bank.subarray(2 * p * taps, 2 * (p + 1) * taps));
     this.hist = new Float64Array(this.cap);
     this.restart();
   }
@@ -120,26 +123,26 @@ export class MixingInterpolator {
     const n = this.taps;
     if (p < 0) p = 0;
     else if (p > this.phases) p = this.phases;
-    const g = this.bank;
+    const g = this.rows[p]!;
     const h = this.hist;
-    let r = 2 * p * n;
     const newest = this.pos - age;
-    let k = newest; // j-th newest sample at newest - j
-    // two partial sums per component: shorter add chains, so the CPU can overlap them
+    const b = newest - n + 1; // oldest sample of the span: tap n-1
+    // two partial sums per component: shorter add chains, so the CPU can overlap them;
+    // the row is stored oldest tap first so both arrays are walked forward by one index
     let ar0 = 0, ai0 = 0, ar1 = 0, ai1 = 0;
     let j = 0;
-    for (; j + 1 < n; j += 2, k -= 2, r += 4) {
-      const x0 = h[k]!;
-      const x1 = h[k - 1]!;
-      ar0 += g[r]! * x0;
-      ai0 += g[r + 1]! * x0;
-      ar1 += g[r + 2]! * x1;
-      ai1 += g[r + 3]! * x1;
+    for (; j + 1 < n; j += 2) {
+      const x0 = h[b + j]!;
+      const x1 = h[b + j + 1]!;
+      ar0 += g[2 * j]! * x0;
+      ai0 += g[2 * j + 1]! * x0;
+      ar1 += g[2 * j + 2]! * x1;
+      ai1 += g[2 * j + 3]! * x1;
     }
     if (j < n) {
-      const x0 = h[k]!;
-      ar0 += g[r]! * x0;
-      ai0 += g[r + 1]! * x0;
+      const x0 = h[b + j]!;
+      ar0 += g[2 * j]! * x0;
+      ai0 += g[2 * j + 1]! * x0;
     }
     const sr = ar0 + ar1;
     const si = ai0 + ai1;
