@@ -9,7 +9,7 @@ import { applyLine, type LineSpec } from '../core/line/line-model';
 import { createReceiver, type ModemName } from '../core/modems/registry';
 import { prbsBits } from '../core/modems/prbs';
 
-interface Case { modem: ModemName; rate: number; line: LineSpec; shortTrain?: boolean; lossEvery?: number }
+interface Case { modem: ModemName; rate: number; line: LineSpec; shortTrain?: boolean; lossEvery?: number; twoBursts?: boolean }
 
 const LINES: Array<[string, LineSpec, number?]> = [
   ['snr-low', { snrDb: 0 }],
@@ -36,6 +36,10 @@ for (const [modem, rate] of [['v27ter', 2400], ['v27ter', 4800], ['v29', 9600]] 
 }
 CASES.push({ modem: 'v27ter', rate: 4800, line: { snrDb: 15, offsetHz: -8, seed: 3 }, shortTrain: true });
 CASES.push({ modem: 'v29', rate: 7200, line: { snrDb: 17, offsetHz: 9, ppm: 80, seed: 5 } });
+// two bursts, the receiver restarted from its own carrier-down handler (as the front end does)
+for (const [modem, rate] of [['v27ter', 2400], ['v27ter', 4800], ['v29', 9600]] as Array<[ModemName, number]>) {
+  CASES.push({ modem, rate, line: { snrDb: 20, offsetHz: 4, seed: 9 }, twoBursts: true });
+}
 
 function fnv(bits: Uint8Array, n: number): string {
   let h = 0x811c9dc5;
@@ -45,11 +49,21 @@ function fnv(bits: Uint8Array, n: number): string {
 
 for (const c of CASES) {
   const ref = prbsBits(1, c.rate * 6);
-  const x = applyLine(modulate(c.modem, c.rate, ref, { shortTrain: c.shortTrain }), c.line);
-  const got = new Uint8Array(ref.length * 2);
+  const one = modulate(c.modem, c.rate, ref, { shortTrain: c.shortTrain });
+  let two = one;
+  if (c.twoBursts) {
+    two = new Float32Array(2 * one.length + 2397);
+    two.set(one, 0);
+    two.set(one, one.length + 2397);
+  }
+  const x = applyLine(two, c.line);
+  const got = new Uint8Array(ref.length * 3);
   let n = 0;
   let events = '';
-  const rx = createReceiver(c.modem, c.rate, (b) => { if (n < got.length) got[n++] = b; }, (s) => { events += s.kind[0]; }, { shortTrain: c.shortTrain });
+  const rx = createReceiver(c.modem, c.rate, (b) => { if (n < got.length) got[n++] = b; }, (s) => {
+    events += c.twoBursts ? `${s.kind[0]}${s.sample} ` : s.kind[0];
+    if (c.twoBursts && s.kind === 'carrier-down') rx.restart?.();
+  }, { shortTrain: c.shortTrain });
   let block = 0;
   for (let i = 0; i < x.length; i += BLOCK, block++) {
     const len = Math.min(BLOCK, x.length - i);

@@ -80,6 +80,8 @@ export abstract class QamReceiverBase implements ModemReceiver {
   private readonly cd = new CarrierDetector(-45.5, -48.5, 40, 40);
   /** The detector's state as of the sample being processed (it runs ahead by up to a pass). */
   private carrierOn = false;
+  /** Counts restarts, so rxPass notices one made from a status handler in the middle of it. */
+  private generation = 0;
   private readonly evAt = new Int32Array(PASS / 8 + 1);
   private readonly evKind = new Int8Array(PASS / 8 + 1);
   private readonly halfPeriod: number;
@@ -180,6 +182,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
   }
 
   private restartCore(): void {
+    this.generation++;
     this.interp.restart();
     this.eq.restart(this.cfg.eqLen >> 1, 1, 0);
     this.level.restart();
@@ -285,7 +288,8 @@ export abstract class QamReceiverBase implements ModemReceiver {
     const evAt = this.evAt;
     const evKind = this.evKind;
     let events = 0;
-    let pw = this.inPower;
+    const pw0 = this.inPower;
+    let pw = pw0;
     interp.reserve(n);
     for (let i = 0; i < n; i++) {
       let x = samples[offset + i]!;
@@ -310,6 +314,7 @@ export abstract class QamReceiverBase implements ModemReceiver {
 
     const half = this.halfPeriod;
     const phases = interp.phases;
+    const generation = this.generation;
     let due = this.due;
     let e = 0;
     let i = 0; // samples of this pass counted down so far
@@ -322,6 +327,12 @@ export abstract class QamReceiverBase implements ModemReceiver {
         this.samples = ns0 + evAt[e]! + 1;
         this.carrierEvent(evKind[e]!);
         e++;
+        if (this.generation !== generation) {
+          // restarted by a status handler: finish the pass as the one-loop receiver did
+          const at = evAt[e - 1]!;
+          this.rxAfterRestart(samples, offset, n, ns0, at, true, due - (at - i), this.powerAt(samples, offset, at, pw0));
+          return;
+        }
       }
       if (r >= n) {
         due -= n - i;
@@ -336,10 +347,75 @@ export abstract class QamReceiverBase implements ModemReceiver {
       this.inIm = interp.outIm * this.feGain;
       this.halfSample();
       due = this.due; // the timing loop may have moved it
+      if (this.generation !== generation) {
+        this.rxAfterRestart(samples, offset, n, ns0, r + 1, false, due, this.powerAt(samples, offset, r, pw0));
+        return;
+      }
       i = r + 1;
     }
     this.samples = ns0 + n;
     this.due = due;
+  }
+
+  /** The input power after sample `last` of a pass that started at power pw0 (the same steps as pass 1). */
+  private powerAt(samples: Float32Array, offset: number, last: number, pw0: number): number {
+    if (this.filling) return pw0;
+    let pw = pw0;
+    for (let i = 0; i <= last; i++) {
+      let x = samples[offset + i]!;
+      if (!(x > -4 && x < 4)) x = x > 0 ? 4 : x < 0 ? -4 : 0;
+      pw += (x * x - pw) * 0.025;
+    }
+    return pw;
+  }
+
+  /**
+   * The rest of a pass after a status handler restarted the receiver inside it (the fax front end
+   * and the analyser restart on carrier-down), one sample at a time as the receiver always did
+   * there: the sample count, T/2 countdown and input power carry on from before the restart; the
+   * history, detector and loops are fresh. Starts at sample `from`, after its carrier check when
+   * `afterCheck` (the restart came from that check). Rare: once per burst at most.
+   */
+  private rxAfterRestart(samples: Float32Array, offset: number, n: number, ns0: number, from: number, afterCheck: boolean,
+    due: number, pw: number): void {
+    const interp = this.interp;
+    const cd = this.cd;
+    const filling = this.filling;
+    const half = this.halfPeriod;
+    let ns = ns0 + from;
+    for (let i = from; i < n; i++) {
+      let x = samples[offset + i]!;
+      if (!(x > -4 && x < 4)) x = x > 0 ? 4 : x < 0 ? -4 : 0;
+      if (!(afterCheck && i === from)) {
+        ns++;
+        if (!filling) {
+          pw += (x * x - pw) * 0.025;
+          if ((ns & 7) === 0) {
+            cd.input = pw;
+            const ev = cd.checkInput(8);
+            if (ev !== 0) {
+              this.samples = ns;
+              this.carrierEvent(ev);
+            }
+          }
+        }
+      } else ns++;
+      interp.reserve(1);
+      interp.push(x);
+      if ((due -= 1) <= 0) {
+        interp.readRow(Math.round(-due * interp.phases));
+        due += half;
+        this.due = due;
+        this.samples = ns;
+        this.inRe = interp.outRe * this.feGain;
+        this.inIm = interp.outIm * this.feGain;
+        this.halfSample();
+        due = this.due;
+      }
+    }
+    this.samples = ns;
+    this.due = due;
+    this.inPower = pw;
   }
 
   /** A carrier detector event (+1 on, -1 off) recorded by rxPass, acted on at its sample. */
