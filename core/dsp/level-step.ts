@@ -62,7 +62,7 @@ export interface StepJudge {
   stepCost(re: Float64Array, im: Float64Array, count: number): number;
 }
 
-const RAW = 1024; // input samples kept: the delay (<= 128 T/2 at 1200 baud = 427) + the search
+const RAW = 2048; // input samples kept: the delay (<= 128 T/2 at 1200 baud = 427) + the search + the receiver writing up to a pass (256) ahead
 const OOB_TAPS = 63;
 const GAIN_SPAN = 16; // the decisions' gain search: +-16%, in 1% steps
 const DECISION_WEIGHT = 0.5; // the decisions' view against the input's (see the header)

@@ -2,8 +2,9 @@
  * The receiver shared by V.29 and V.27ter (and open to any PSK/QAM modem with a known training
  * sequence). What it does, per input sample and per symbol:
  *
- *   audio -> carrier detect -> mix down by the nominal carrier -> RRC matched filter read at
- *   T/2 instants (polyphase interpolation; Gardner timing loop moves the instants) -> AGC ->
+ *   audio -> carrier detect -> mix down by the nominal carrier + RRC matched filter, computed
+ *   together and only at T/2 instants (MixingInterpolator: polyphase; Gardner timing loop moves
+ *   the instants) -> AGC ->
  *   T/2 complex equalizer -> carrier phase loop (2nd order) -> decisions -> subclass (bits).
  *
  * Training never starts on noise: in SEARCH the receiver looks for the recommendation's own
@@ -21,7 +22,7 @@
  * a decision function and the bit mapping (onDataSymbol).
  */
 import { rrcPolyphase } from '../dsp/rrc';
-import { ComplexInterpolator } from '../dsp/interpolator';
+import { MixingInterpolator } from '../dsp/mixing-interpolator';
 import { ComplexEqualizer } from '../dsp/equalizer';
 import { gardnerError, TimingLoop } from '../dsp/timing';
 import { CarrierDetector } from '../dsp/power';
@@ -77,23 +78,27 @@ const TIMING_KP_NARROW = 0.003;
 const TIMING_KI_NARROW = 0.000001;
 const RAW_POWER_FLOOR = meanSquareForDbm0(-55) / 2; // raw symbol history (>= window)
 const CONST_POINTS = 256;
+/** Samples per rxPass (at most PASS / 8 carrier checks in one). */
+const PASS = 256;
 
 export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
   protected readonly cfg: QamRxConfig;
   protected readonly putBit: PutBit;
   private readonly onStatus: StatusHandler;
 
-  private mixC = 1;
   private inPower = 0;
-  private mixS = 0;
-  private readonly rotC: number;
-  private readonly rotS: number;
-  private readonly interp: ComplexInterpolator;
+  private readonly interp: MixingInterpolator;
   private readonly eq: ComplexEqualizer;
   /** Delay + level-step correction between the front end and the equalizer. */
   private readonly level: LevelStepCompensator;
   private readonly timing = new TimingLoop(0.04, 0);
   private readonly cd = new CarrierDetector(-45.5, -48.5, 40, 40);
+  /** The detector's state as of the sample being processed (it runs ahead by up to a pass). */
+  private carrierOn = false;
+  /** Counts restarts, so rxPass notices one made from a status handler in the middle of it. */
+  private generation = 0;
+  private readonly evAt = new Int32Array(PASS / 8 + 1);
+  private readonly evKind = new Int8Array(PASS / 8 + 1);
   private readonly halfPeriod: number;
   private readonly sps: number;
   private due = 0;
@@ -171,13 +176,11 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
     this.onStatus = onStatus;
     this.sps = SAMPLE_RATE / cfg.baud;
     this.halfPeriod = this.sps / 2;
-    this.rotC = Math.cos((2 * Math.PI * cfg.carrierHz) / SAMPLE_RATE);
-    this.rotS = Math.sin((2 * Math.PI * cfg.carrierHz) / SAMPLE_RATE);
     let taps = Math.round(cfg.spanSymbols * this.sps);
     if ((taps & 1) === 0) taps++;
     const phases = 64;
     const bank = rrcPolyphase(cfg.beta, this.sps, taps, phases);
-    this.interp = new ComplexInterpolator(bank, taps, phases);
+    this.interp = new MixingInterpolator(bank, taps, phases, cfg.carrierHz, SAMPLE_RATE);
     const halfBand = (cfg.baud * (1 + cfg.beta)) / 2;
     this.level = new LevelStepCompensator(64, { bank, taps, phases, lowHz: cfg.carrierHz - halfBand, highHz: cfg.carrierHz + halfBand, carrierHz: cfg.carrierHz }, this, cfg.eqLen);
     this.eq = new ComplexEqualizer(cfg.eqLen);
@@ -201,13 +204,13 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
   }
 
   private restartCore(): void {
-    this.mixC = 1;
-    this.mixS = 0;
+    this.generation++;
     this.interp.restart();
     this.eq.restart(this.cfg.eqLen >> 1, 1, 0);
     this.level.restart();
     this.timing.restart();
     this.cd.restart();
+    this.carrierOn = false;
     this.inPower = 0;
     this.due = this.halfPeriod;
     this.parity = 0;
@@ -283,54 +286,158 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
   }
 
   rx(samples: Float32Array, offset = 0, length = samples.length - offset): void {
-    const end = offset + length;
-    // keep the mixer phasor on the unit circle (rounding would slowly change its length)
-    const m = 1.5 - 0.5 * (this.mixC * this.mixC + this.mixS * this.mixS);
-    let mc = this.mixC * m;
-    let ms = this.mixS * m;
-    const rc = this.rotC;
-    const rs = this.rotS;
+    while (length > 0) {
+      const n = length < PASS ? length : PASS;
+      this.rxPass(samples, offset, n);
+      offset += n;
+      length -= n;
+    }
+  }
+
+  /**
+   * Up to PASS samples in two passes. Pass 1 runs per sample and does only what must: clip, input
+   * power, carrier checks (their events recorded), the sample into the filter history. Pass 2
+   * jumps from one T/2 instant to the next and acts on the recorded carrier events in between, in
+   * the order the samples came: the same results as one loop doing everything per sample (the
+   * carrier detector depends on the input alone), with the T/2 countdown done in one subtraction
+   * (exact: subtracting 1 from a double >= 1 is exact, so only the last step rounds, as here).
+   */
+  private rxPass(samples: Float32Array, offset: number, n: number): void {
     const interp = this.interp;
     const cd = this.cd;
-    let due = this.due;
-    let pw = this.inPower;
-    let ns = this.samples;
+    const ns0 = this.samples;
     const filling = this.filling; // flushDelay sets and clears it inside, never across calls
-    const half = this.halfPeriod;
-    const phases = interp.phases;
+    const evAt = this.evAt;
+    const evKind = this.evKind;
+    let events = 0;
+    const pw0 = this.inPower;
+    let pw = pw0;
     // the level-step compensator's copy of the input (to place and rebuild a straddled step)
     const rawX = this.level.rawX;
     const rawMask = this.level.rawMask;
-    for (let i = offset; i < end; i++) {
-      let x = samples[i]!;
+    interp.reserve(n);
+    for (let i = 0; i < n; i++) {
+      let x = samples[offset + i]!;
       // bad input (NaN, infinities, overload) must not poison the filters
       if (!(x > -4 && x < 4)) x = x > 0 ? 4 : x < 0 ? -4 : 0;
-      ns++;
       if (!filling) {
         // input power for the carrier detector (time constant 40 samples), checked every 8th
         pw += (x * x - pw) * 0.025;
-        if ((ns & 7) === 0) {
+        if (((ns0 + i + 1) & 7) === 0) {
           cd.input = pw;
           const ev = cd.checkInput(8);
           if (ev !== 0) {
-            this.samples = ns;
-            if (ev > 0 && !this.carrierReported) {
-              this.carrierReported = true;
-              this.onStatus({ kind: 'carrier-up', sample: ns });
-            } else if (ev < 0) this.carrierLost();
+            evAt[events] = i;
+            evKind[events++] = ev;
           }
         }
       }
-      // mix down by the nominal carrier: a unit phasor rotated one step per sample
-      interp.push(x * mc, -x * ms);
-      rawX[ns & rawMask] = x;
-      const t = mc * rc - ms * rs;
-      ms = ms * rc + mc * rs;
-      mc = t;
+      // the real sample only: the mixer is applied inside the filter at each T/2 read
+      interp.push(x);
+      rawX[(ns0 + i + 1) & rawMask] = x;
+    }
+    this.inPower = pw;
+
+    const half = this.halfPeriod;
+    const phases = interp.phases;
+    const generation = this.generation;
+    let due = this.due;
+    let e = 0;
+    let i = 0; // samples of this pass counted down so far
+    for (;;) {
+      // the next read is on sample r: due counts down by one per sample and reads at <= 0
+      const k = due > 0 ? Math.ceil(due) : 1;
+      const r = i + k - 1;
+      // a carrier event on sample r comes before that sample's read
+      while (e < events && evAt[e]! <= r) {
+        this.samples = ns0 + evAt[e]! + 1;
+        this.carrierEvent(evKind[e]!);
+        e++;
+        if (this.generation !== generation) {
+          // restarted by a status handler: finish the pass as the one-loop receiver did
+          const at = evAt[e - 1]!;
+          this.rxAfterRestart(samples, offset, n, ns0, at, true, due - (at - i), this.powerAt(samples, offset, at, pw0));
+          return;
+        }
+      }
+      if (r >= n) {
+        due -= n - i;
+        break;
+      }
+      due -= k;
+      let row = Math.round(-due * phases);
+      if (row < 0) row = 0;
+      else if (row > phases) row = phases;
+      interp.readRowAt(row, n - 1 - r);
+      this.level.atSample = ns0 + r + 1;
+      this.level.atRow = row;
+      due += half;
+      this.due = due;
+      this.samples = ns0 + r + 1;
+      this.inRe = interp.outRe * this.feGain;
+      this.inIm = interp.outIm * this.feGain;
+      this.halfSample();
+      due = this.due; // the timing loop may have moved it
+      if (this.generation !== generation) {
+        this.rxAfterRestart(samples, offset, n, ns0, r + 1, false, due, this.powerAt(samples, offset, r, pw0));
+        return;
+      }
+      i = r + 1;
+    }
+    this.samples = ns0 + n;
+    this.due = due;
+  }
+
+  /** The input power after sample `last` of a pass that started at power pw0 (the same steps as pass 1). */
+  private powerAt(samples: Float32Array, offset: number, last: number, pw0: number): number {
+    if (this.filling) return pw0;
+    let pw = pw0;
+    for (let i = 0; i <= last; i++) {
+      let x = samples[offset + i]!;
+      if (!(x > -4 && x < 4)) x = x > 0 ? 4 : x < 0 ? -4 : 0;
+      pw += (x * x - pw) * 0.025;
+    }
+    return pw;
+  }
+
+  /**
+   * The rest of a pass after a status handler restarted the receiver inside it (the fax front end
+   * and the analyser restart on carrier-down), one sample at a time as the receiver always did
+   * there: the sample count, T/2 countdown and input power carry on from before the restart; the
+   * history, detector and loops are fresh. Starts at sample `from`, after its carrier check when
+   * `afterCheck` (the restart came from that check). Rare: once per burst at most.
+   */
+  private rxAfterRestart(samples: Float32Array, offset: number, n: number, ns0: number, from: number, afterCheck: boolean,
+    due: number, pw: number): void {
+    const interp = this.interp;
+    const cd = this.cd;
+    const filling = this.filling;
+    const half = this.halfPeriod;
+    let ns = ns0 + from;
+    for (let i = from; i < n; i++) {
+      let x = samples[offset + i]!;
+      if (!(x > -4 && x < 4)) x = x > 0 ? 4 : x < 0 ? -4 : 0;
+      if (!(afterCheck && i === from)) {
+        ns++;
+        if (!filling) {
+          pw += (x * x - pw) * 0.025;
+          if ((ns & 7) === 0) {
+            cd.input = pw;
+            const ev = cd.checkInput(8);
+            if (ev !== 0) {
+              this.samples = ns;
+              this.carrierEvent(ev);
+            }
+          }
+        }
+      } else ns++;
+      interp.reserve(1);
+      interp.push(x);
+      this.level.rawX[ns & this.level.rawMask] = x;
       if ((due -= 1) <= 0) {
-        let row = Math.round(-due * phases);
+        let row = Math.round(-due * interp.phases);
         if (row < 0) row = 0;
-        else if (row > phases) row = phases;
+        else if (row > interp.phases) row = interp.phases;
         interp.readRow(row);
         this.level.atSample = ns;
         this.level.atRow = row;
@@ -340,14 +447,21 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
         this.inRe = interp.outRe * this.feGain;
         this.inIm = interp.outIm * this.feGain;
         this.halfSample();
-        due = this.due; // the timing loop may have moved it
+        due = this.due;
       }
     }
     this.samples = ns;
     this.due = due;
     this.inPower = pw;
-    this.mixC = mc;
-    this.mixS = ms;
+  }
+
+  /** A carrier detector event (+1 on, -1 off) recorded by rxPass, acted on at its sample. */
+  private carrierEvent(ev: number): void {
+    this.carrierOn = ev > 0;
+    if (ev > 0 && !this.carrierReported) {
+      this.carrierReported = true;
+      this.onStatus({ kind: 'carrier-up', sample: this.samples });
+    } else if (ev < 0) this.carrierLost();
   }
 
   private carrierLost(): void {
@@ -434,7 +548,7 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
   private searchSymbol(): void {
     const yr = this.inRe;
     const yi = this.inIm;
-    if (this.cd.on) this.carrierOnSymbols++;
+    if (this.carrierOn) this.carrierOnSymbols++;
     else this.carrierOnSymbols = 0;
     const W = this.cfg.window;
     const H = HIST;
