@@ -34,4 +34,11 @@ export class TimingLoop {
     else if (this.rate < -this.maxRate) this.rate = -this.maxRate;
     return this.rate - this.kp * err;
   }
+
+  /** update() with the error in `err` and the adjustment left in `adjust` (fields: a hot caller passes no boxed doubles). */
+  err = 0;
+  adjust = 0;
+  step(): void {
+    this.adjust = this.update(this.err);
+  }
 }

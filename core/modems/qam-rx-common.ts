@@ -506,7 +506,9 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
     this.level.inRe = yr;
     this.level.inIm = yi;
     this.level.push(this.parity === 1 && !this.filling && this.hold === 0);
-    this.eq.push(this.level.outRe, this.level.outIm);
+    this.eq.inRe = this.level.outRe;
+    this.eq.inIm = this.level.outIm;
+    this.eq.pushInput();
     if (this.parity === 0) {
       this.parity = 1;
       this.midRe = yr;
@@ -524,9 +526,15 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
     if (adapt && this.fePower > 0) {
       const e = gardnerError(this.prevRe, this.prevIm, this.midRe, this.midIm, yr, yi) / (this.fePower + 1e-30);
       const ec = e > 1 ? 1 : e < -1 ? -1 : e;
-      const adj = this.timing.update(ec);
+      this.timing.err = ec;
+      this.timing.step();
+      const adj = this.timing.adjust;
       this.due += adj * this.sps;
-      if (this.mode === Mode.Data) this.averageTiming(adj);
+      if (this.mode === Mode.Data) {
+        // inline: a double passed to a call V8 does not inline is boxed (a heap object per symbol)
+        this.timingApplied += adj;
+        if (++this.timingCount >= (this.timing.kp === TIMING_KP_NARROW ? TIMING_WINDOW : TIMING_SETTLE)) this.averageTiming();
+      }
     }
     this.prevRe = yr;
     this.prevIm = yi;
@@ -769,10 +777,8 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
     this.phS = s * m;
   }
 
-  /** Data mode: the timing loop's settling (see TIMING_SETTLE). `adj` = this symbol's correction. */
-  private averageTiming(adj: number): void {
-    this.timingApplied += adj;
-    if (++this.timingCount < (this.timing.kp === TIMING_KP_NARROW ? TIMING_WINDOW : TIMING_SETTLE)) return;
+  /** Data mode, every TIMING_SETTLE then TIMING_WINDOW symbols: the averaged rate, the narrow loop (see TIMING_SETTLE). */
+  private averageTiming(): void {
     this.timing.rate = this.timingApplied / this.timingCount;
     this.timingApplied = 0;
     this.timingCount = 0;
