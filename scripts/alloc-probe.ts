@@ -1,12 +1,15 @@
 /**
- * Allocation while receiving, in a plain Node process (as the CLI and the benches run the code):
- * for each modem, the bytes allocated while a receiver (already built and warmed up) takes 60 s
- * of data, from V8's sampling heap profiler with collected objects kept. Prints JSON.
- * Run: node --import tsx scripts/alloc-probe.ts (figures move by tens of % between runs: JIT tiers).
+ * Allocation while receiving, in a plain Node process (as the CLI and the benches run the code).
+ * For each modem: three 60 s receptions to warm the JIT up, then a fresh receiver takes 60 s of
+ * data while V8's sampling heap profiler (collected objects kept) counts the bytes allocated in
+ * its first 10 s (training, and code still warming up) and in the rest (the steady state: a
+ * receiver that allocates per sample or per symbol shows here as tens to hundreds of kB/s).
+ * Run: node --import tsx scripts/alloc-probe.ts
  */
 import { Session } from 'node:inspector/promises';
 import { modulate } from '../core/line/modem-harness';
 import { createReceiver, type ModemName } from '../core/modems/registry';
+import type { ModemReceiver } from '../core/modems/types';
 import { prbsBits } from '../core/modems/prbs';
 
 const CASES: Array<[ModemName, number]> = [['v27ter', 2400], ['v27ter', 4800], ['v29', 9600], ['v17', 14400], ['v21', 300]];
@@ -18,27 +21,30 @@ async function main(): Promise<void> {
   const session = new Session();
   session.connect();
   await session.post('HeapProfiler.enable');
-  const out: Record<string, { bytesPerSecond: number; bits: number }> = {};
+  console.log('modem          first 10 s     steady state');
   for (const [modem, rate] of CASES) {
     const x = modulate(modem, rate, prbsBits(1, 60 * rate));
-    let bits = 0;
-    const put = (): void => { bits++; };
     const none = (): void => {};
-    const feed = (rx: ReturnType<typeof createReceiver>): void => {
-      for (let i = 0; i < x.length; i += 160) rx.rx(x, i, Math.min(160, x.length - i));
+    const feed = (rx: ModemReceiver, a: number, b: number): void => {
+      for (let i = a; i < b; i += 160) rx.rx(x, i, Math.min(160, b - i));
     };
-    feed(createReceiver(modem, rate, put, none)); // warm up: compile
-    const rx = createReceiver(modem, rate, put, none);
-    bits = 0;
-    await session.post('HeapProfiler.startSampling', {
-      samplingInterval: 512, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true,
-    } as never);
-    feed(rx);
-    const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: ProfileNode } };
-    out[`${modem} ${rate}`] = { bytesPerSecond: Math.round(total(profile.head) / (x.length / 8000)), bits };
+    for (let k = 0; k < 3; k++) feed(createReceiver(modem, rate, none, none), 0, x.length);
+    const rx = createReceiver(modem, rate, none, none);
+    const measure = async (a: number, b: number): Promise<number> => {
+      await session.post('HeapProfiler.startSampling', {
+        samplingInterval: 256, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true,
+      } as never);
+      feed(rx, a, b);
+      const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: ProfileNode } };
+      return total(profile.head);
+    };
+    const split = 80000;
+    const first = await measure(0, split);
+    const rest = await measure(split, x.length);
+    const restS = (x.length - split) / 8000;
+    console.log(`${`${modem} ${rate}`.padEnd(14)} ${(first / 1e3).toFixed(0).padStart(6)} kB    ${(rest / restS / 1e3).toFixed(1).padStart(7)} kB/s`);
   }
   session.disconnect();
-  process.stdout.write(JSON.stringify(out));
 }
 
 void main();
