@@ -12,7 +12,9 @@ import { createReceiver, type ModemName } from '../core/modems/registry';
 import type { ModemReceiver } from '../core/modems/types';
 import { prbsBits } from '../core/modems/prbs';
 
-const CASES: Array<[ModemName, number]> = [['v27ter', 2400], ['v27ter', 4800], ['v29', 9600], ['v17', 14400], ['v21', 300]];
+const ALL: Array<[ModemName, number]> = [['v27ter', 2400], ['v27ter', 4800], ['v29', 9600], ['v17', 14400], ['v21', 300]];
+/** Optional argument: one modem name (v29, v27ter, ...) to probe it alone, in a fresh process. */
+const CASES = process.argv[2] ? ALL.filter(([m]) => m === process.argv[2]) : ALL;
 
 interface ProfileNode { selfSize: number; children: ProfileNode[] }
 const total = (n: ProfileNode): number => n.selfSize + n.children.reduce((s, c) => s + total(c), 0);

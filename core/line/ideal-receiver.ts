@@ -30,7 +30,7 @@ export interface IdealResult {
 
 /** The parts of the transmitter and receiver used here (their protected symbol-level steps). */
 interface SymbolTx { nextSymbol(): boolean; symRe: number; symIm: number }
-interface SymbolRx { beginData(): void; decide(zr: number, zi: number): number; onDataSymbol(code: number): void; decRe: number; decIm: number }
+interface SymbolRx { beginData(): void; decide(): number; onDataSymbol(code: number): void; zRe: number; zIm: number; decRe: number; decIm: number }
 
 /** Bit errors of the ideal receiver for `nBits` PRBS bits (PRBS seed `seed`, noise seed `seed`). */
 export function idealReceiverErrors(modem: 'v29' | 'v27ter', rate: number, snrDb: number, nBits: number, seed = 1): IdealResult {
@@ -62,7 +62,9 @@ export function idealReceiverErrors(modem: 'v29' | 'v27ter', rate: number, snrDb
   rx.beginData();
   let symbolErrors = 0;
   while (n < ref.length && tx.nextSymbol()) {
-    const code = rx.decide(tx.symRe + sigma * noise.gaussian(), tx.symIm + sigma * noise.gaussian());
+    rx.zRe = tx.symRe + sigma * noise.gaussian();
+    rx.zIm = tx.symIm + sigma * noise.gaussian();
+    const code = rx.decide();
     if (rx.decRe !== tx.symRe || rx.decIm !== tx.symIm) symbolErrors++;
     rx.onDataSymbol(code);
   }

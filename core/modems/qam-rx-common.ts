@@ -171,7 +171,13 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
   private readonly zeros = new Float32Array(160);
 
   constructor(cfg: QamRxConfig, putBit: PutBit, onStatus: StatusHandler) {
-    this.cfg = cfg;
+    // one object shape for every modem: with V.29 and V.27ter in one process a per-symbol read of
+    // a double (meanPower) through two shapes would be polymorphic, and V8 boxes such reads
+    this.cfg = {
+      carrierHz: cfg.carrierHz, baud: cfg.baud, beta: cfg.beta, spanSymbols: cfg.spanSymbols, eqLen: cfg.eqLen,
+      meanPower: cfg.meanPower, refRe: cfg.refRe, refIm: cfg.refIm, dataStart: cfg.dataStart, anchor: cfg.anchor,
+      window: cfg.window, alternationAlpha: cfg.alternationAlpha ?? 0.0625, maxTrainMse: cfg.maxTrainMse,
+    };
     this.putBit = putBit;
     this.onStatus = onStatus;
     this.sps = SAMPLE_RATE / cfg.baud;
@@ -265,8 +271,14 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
   }
 
   /** Symbol-rate hooks for the subclass. */
-  /** Nearest constellation point to (zr, zi) into decRe/decIm; returns a code for onDataSymbol. */
-  protected abstract decide(zr: number, zi: number): number;
+  /**
+   * Nearest constellation point to (zRe, zIm) into decRe/decIm; returns a code for onDataSymbol.
+   * The point comes in fields: with two modems in one page this call site is polymorphic, V8
+   * does not inline it, and double arguments would be boxed (a heap object each, per symbol).
+   */
+  protected abstract decide(): number;
+  protected zRe = 0;
+  protected zIm = 0;
   /** A data symbol decision (code from decide) to turn into bits. */
   protected abstract onDataSymbol(code: number): void;
   /** Called once when data begins (set descrambler and differential state). */
@@ -577,7 +589,7 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
     const di = (yi * pr - yr * pi) / (m0 * m1);
     this.dRe[pos] = dr; this.dRe[pos + H] = dr;
     this.dIm[pos] = di; this.dIm[pos + H] = di;
-    const a = this.cfg.alternationAlpha ?? 0.0625;
+    const a = this.cfg.alternationAlpha!;
     this.r2Re += a * ((yr * qr + yi * qi) / (m0 * m2) - this.r2Re);
     this.r2Im += a * ((yi * qr - yr * qi) / (m0 * m2) - this.r2Im);
     if (Math.hypot(this.r2Re, this.r2Im) > 0.7) this.lastAlternation = this.symbols;
@@ -674,7 +686,9 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
     this.cPos = (this.cPos + 1) & (CONST_POINTS - 1);
     if (this.cCount < CONST_POINTS) this.cCount++;
 
-    const code = this.decide(zr, zi);
+    this.zRe = zr;
+    this.zIm = zi;
+    const code = this.decide();
     let wr: number, wi: number; // wanted symbol
     const idx = this.trainIdx;
     const training = this.mode === Mode.Train;
@@ -755,7 +769,9 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
       const er = this.eq.outRe, ei = this.eq.outIm;
       const zr = er * c + ei * s;
       const zi = ei * c - er * s;
-      this.decide(zr, zi);
+      this.zRe = zr;
+      this.zIm = zi;
+      this.decide();
       const xr = this.decRe - zr, xi = this.decIm - zi;
       cost += xr * xr + xi * xi;
       const t = c * fc - s * fs;

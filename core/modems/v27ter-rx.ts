@@ -66,7 +66,9 @@ export class V27terReceiver extends QamReceiverBase {
     this.training = t;
   }
 
-  protected decide(zr: number, zi: number): number {
+  protected decide(): number {
+    const zr = this.zRe;
+    const zi = this.zIm;
     let s: number;
     if (this.rate === 4800) {
       // rotate by +22.5 degrees, then the octant of the result is the nearest phase state

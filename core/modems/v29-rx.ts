@@ -85,7 +85,9 @@ export class V29Receiver extends QamReceiverBase {
     this.grid = decisionGrid(rate);
   }
 
-  protected decide(zr: number, zi: number): number {
+  protected decide(): number {
+    const zr = this.zRe;
+    const zi = this.zIm;
     // nearest point from a 512 x 512 grid over [-8, 8)^2 (cells of 1/32: finer than any noise
     // that matters), brute force outside it
     const gx = Math.floor((zr + GRID_HALF) * GRID_SCALE);
