@@ -90,21 +90,13 @@ export class ComplexEqualizer {
     }
   }
 
+  /** A sample into the delay line; the smoothed power (powerAverage) is left alone. */
   push(re: number, im: number): void {
-    const n = this.len;
-    const old = this.pos === 0 ? n - 1 : this.pos - 1;
-    const x = this.line;
-    // the sample falling off the end is the one at old + n (oldest); keep a running energy sum
-    const o = 2 * (old + n);
-    const fr = x[o]!;
-    const fi = x[o + 1]!;
-    this.energy += re * re + im * im - fr * fr - fi * fi;
-    if (this.energy < 0) this.energy = 0;
-    this.pos = old;
-    x[2 * old] = re;
-    x[2 * old + 1] = im;
-    x[o] = re;
-    x[o + 1] = im;
+    const power = this.power;
+    this.inRe = re;
+    this.inIm = im;
+    this.pushInput();
+    this.power = power;
   }
 
   /** The argument of pushInput(), set by the caller (fields: a hot caller passes no boxed doubles). */
@@ -112,8 +104,8 @@ export class ComplexEqualizer {
   inIm = 0;
 
   /**
-   * push(this.inRe, this.inIm), and the smoothed power of the powerAverage option (kept here only:
-   * push() stays exactly as existing callers had it).
+   * The sample (inRe, inIm) into the delay line, and the smoothed power of the powerAverage option.
+   * The hot callers use this form: a double passed to a call V8 does not inline is boxed.
    */
   pushInput(): void {
     const re = this.inRe;
