@@ -889,9 +889,12 @@ export class V17Receiver implements ModemReceiver {
 
   /** Viterbi + differential decoding + descrambling; returns the raw nearest point for tracking. */
   private decode(yr: number, yi: number): number {
-    const k = this.vit.push(yr, yi);
-    const nearest = this.vit.nearest;
-    for (let i = 0; i < k && !this.searching(); i++) this.decided1(this.vit.decided[i]!);
+    const vit = this.vit;
+    vit.inRe = yr;
+    vit.inIm = yi;
+    const k = vit.pushSymbol();
+    const nearest = vit.nearest;
+    for (let i = 0; i < k && !this.searching(); i++) this.decided1(vit.decided[i]!);
     return nearest;
   }
 
