@@ -125,6 +125,7 @@ export class V17Receiver implements ModemReceiver {
 
   // Time and front end.
   private n = 0;
+  private inX = 0; // the sample being processed
   private carrierIdx = 0; // n mod 40
   private readonly bbRe = new Float32Array(M);
   private readonly bbIm = new Float32Array(M);
@@ -316,7 +317,8 @@ export class V17Receiver implements ModemReceiver {
     for (let i = offset; i < end; i++) {
       let x = samples[i]!;
       if (!(x > -1e6 && x < 1e6)) x = 0; // NaN / absurd values: treat as silence
-      this.sample(x);
+      this.inX = x;
+      this.sample();
     }
   }
 
@@ -324,11 +326,13 @@ export class V17Receiver implements ModemReceiver {
   fillin(n: number): void {
     if (!(n > 0)) return;
     this.frozen = true;
-    for (let i = 0; i < n; i++) this.sample(0);
+    for (let i = 0; i < n; i++) { this.inX = 0; this.sample(); }
     this.frozen = false;
   }
 
-  private sample(x: number): void {
+  /** One input sample, this.inX (a field, not an argument: see symRe). */
+  private sample(): void {
+    const x = this.inX;
     const n = this.n;
     const ci = this.carrierIdx;
     this.carrierIdx = ci === 39 ? 0 : ci + 1;
@@ -343,7 +347,7 @@ export class V17Receiver implements ModemReceiver {
       this.energyDetect();
     }
     if (this.stage === Stage.Search) {
-      this.search(x, n);
+      this.search(n);
     } else {
       if (!this.frozen) {
         // The level-step window, here: levelStep() is called only when it has something to do
@@ -548,7 +552,8 @@ export class V17Receiver implements ModemReceiver {
     }
   }
 
-  private search(x: number, n: number): void {
+  private search(n: number): void {
+    const x = this.inX;
     const j = n % BLOCK;
     const a = this.acc;
     a[0] += x * BIN_COS[j]!; a[1] -= x * BIN_SIN[j]!;
