@@ -118,7 +118,7 @@ export class V17Viterbi {
   private readonly metric = new Float64Array(8);
   private readonly next = new Float64Array(8);
   private readonly subDist = new Float64Array(8);
-  /** Per time slot: each subset's point nearest the symbol, and per state the survivor branch k (PRED_*[state * 4 + k]). */
+  /** Per time slot: each subset's point nearest the symbol, and per state its survivor's previous state. */
   private readonly subPoint = new Uint8Array(SLOTS * 8);
   private readonly survivor = new Uint8Array(SLOTS * 8);
   /** The decided point indices of the last push that returned > 0, oldest first. */
@@ -240,7 +240,8 @@ export class V17Viterbi {
 
     // Add-compare-select, written out from PRED_STATE/PRED_SUBSET (the test checks it against
     // them): new states 0-3 come from states 0, 2, 4, 6 over the even subsets, 4-7 from 1, 3, 5,
-    // 7 over the odd ones. The survivor kept is the branch number k (ties keep the lower k).
+    // 7 over the odd ones (branch k from state 2k or 2k + 1; ties keep the lower k). The survivor
+    // kept is the predecessor state, so the traceback is one load a step.
     const m = this.metric;
     const m0 = m[0]!, m1 = m[1]!, m2 = m[2]!, m3 = m[3]!, m4 = m[4]!, m5 = m[5]!, m6 = m[6]!, m7 = m[7]!;
     const surv = this.survivor;
@@ -249,42 +250,42 @@ export class V17Viterbi {
     v = m2 + d6; if (v < n0) { n0 = v; k = 1; }
     v = m4 + d2; if (v < n0) { n0 = v; k = 2; }
     v = m6 + d4; if (v < n0) { n0 = v; k = 3; }
-    surv[o] = k;
+    surv[o] = 2 * k;
     let n1 = m0 + d6; k = 0;
     v = m2 + d0; if (v < n1) { n1 = v; k = 1; }
     v = m4 + d4; if (v < n1) { n1 = v; k = 2; }
     v = m6 + d2; if (v < n1) { n1 = v; k = 3; }
-    surv[o + 1] = k;
+    surv[o + 1] = 2 * k;
     let n2 = m0 + d2; k = 0;
     v = m2 + d4; if (v < n2) { n2 = v; k = 1; }
     v = m4 + d0; if (v < n2) { n2 = v; k = 2; }
     v = m6 + d6; if (v < n2) { n2 = v; k = 3; }
-    surv[o + 2] = k;
+    surv[o + 2] = 2 * k;
     let n3 = m0 + d4; k = 0;
     v = m2 + d2; if (v < n3) { n3 = v; k = 1; }
     v = m4 + d6; if (v < n3) { n3 = v; k = 2; }
     v = m6 + d0; if (v < n3) { n3 = v; k = 3; }
-    surv[o + 3] = k;
+    surv[o + 3] = 2 * k;
     let n4 = m1 + d1; k = 0;
     v = m3 + d3; if (v < n4) { n4 = v; k = 1; }
     v = m5 + d7; if (v < n4) { n4 = v; k = 2; }
     v = m7 + d5; if (v < n4) { n4 = v; k = 3; }
-    surv[o + 4] = k;
+    surv[o + 4] = 2 * k + 1;
     let n5 = m1 + d5; k = 0;
     v = m3 + d7; if (v < n5) { n5 = v; k = 1; }
     v = m5 + d3; if (v < n5) { n5 = v; k = 2; }
     v = m7 + d1; if (v < n5) { n5 = v; k = 3; }
-    surv[o + 5] = k;
+    surv[o + 5] = 2 * k + 1;
     let n6 = m1 + d7; k = 0;
     v = m3 + d5; if (v < n6) { n6 = v; k = 1; }
     v = m5 + d1; if (v < n6) { n6 = v; k = 2; }
     v = m7 + d3; if (v < n6) { n6 = v; k = 3; }
-    surv[o + 6] = k;
+    surv[o + 6] = 2 * k + 1;
     let n7 = m1 + d3; k = 0;
     v = m3 + d1; if (v < n7) { n7 = v; k = 1; }
     v = m5 + d5; if (v < n7) { n7 = v; k = 2; }
     v = m7 + d7; if (v < n7) { n7 = v; k = 3; }
-    surv[o + 7] = k;
+    surv[o + 7] = 2 * k + 1;
     // The best state (the first of equals), and metrics kept relative to it.
     let minM = n0, minS = 0;
     if (n1 < minM) { minM = n1; minS = 1; }
@@ -310,13 +311,14 @@ export class V17Viterbi {
     const sp = this.subPoint;
     let j = slot;
     for (let i = 0; i < VITERBI_DEPTH; i++) {
-      s = PRED_STATE[s * 4 + surv[j * 8 + s]!]!;
+      s = surv[j * 8 + s]!;
       j = j === 0 ? SLOTS - 1 : j - 1;
     }
     for (let i = VITERBI_BLOCK - 1; i >= 0; i--) {
-      const q = s * 4 + surv[j * 8 + s]!;
-      this.decided[i] = sp[j * 8 + PRED_SUBSET[q]!]!;
-      s = PRED_STATE[q]!;
+      const prev = surv[j * 8 + s]!;
+      // the branch from prev to s is k = prev >> 1 (see pushSymbol)
+      this.decided[i] = sp[j * 8 + PRED_SUBSET[s * 4 + (prev >> 1)]!]!;
+      s = prev;
       j = j === 0 ? SLOTS - 1 : j - 1;
     }
   }
