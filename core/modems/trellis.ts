@@ -113,7 +113,8 @@ const SLOTS = VITERBI_DEPTH + VITERBI_BLOCK;
  * VITERBI_DEPTH symbols late (one traceback per block keeps the cost per symbol low).
  */
 export class V17Viterbi {
-  private pts: Int8Array = new Int8Array(0);
+  /** The rate's points as doubles (no int-to-double conversions on the per-symbol path). */
+  private pts: Float64Array = new Float64Array(0);
   private table: Uint8Array = new Uint8Array(0);
   private readonly metric = new Float64Array(8);
   private readonly next = new Float64Array(8);
@@ -131,7 +132,7 @@ export class V17Viterbi {
   nearestDist = 0;
 
   restart(rate: number): void {
-    this.pts = v17Points(rate)!;
+    this.pts = Float64Array.from(v17Points(rate)!);
     this.table = nearestTable(rate);
     // Segment 4 starts in encoder state 0: favour it.
     this.metric.fill(1e3);
