@@ -63,7 +63,7 @@ export const PRED_SUBSET = new Uint8Array(32);
 /** Grid of the nearest-point lookup: cells of GRID_STEP units over [-GRID_HALF, GRID_HALF). */
 const GRID_HALF = 11;
 const GRID_STEP = 0.5;
-const GRID_N = (2 * GRID_HALF) / GRID_STEP;
+const GRID_N = ((2 * GRID_HALF) / GRID_STEP) | 0; // an int32 for V8: as a double, every index built from it is a checked float-to-int conversion
 const GRID_SCALE = 1 / GRID_STEP;
 
 /** Offset in the lookup table of the grid cell holding (re, im); points off the grid use the edge cell. */
