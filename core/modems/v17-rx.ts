@@ -696,21 +696,24 @@ export class V17Receiver implements ModemReceiver {
     eq.inRe = re;
     eq.inIm = im;
     eq.pushInput();
-    let step = HALF_T;
     if (this.half === 1) {
       this.midRe = re; this.midIm = im;
       this.half = 0;
-    } else {
-      this.half = 1;
-      this.k++;
-      // Gardner: e > 0 means we sample late.
-      const e = gardnerError(this.prevSymRe, this.prevSymIm, this.midRe, this.midIm, re, im) / 40;
-      this.prevSymRe = re; this.prevSymIm = im;
-      if (!this.frozen && this.timingOn) step += this.timing.update(e > 2 ? 2 : e < -2 ? -2 : e);
-      this.symbol();
-      this.timingOn = this.stage !== Stage.Search;
+      this.tau = tau + HALF_T;
+      return;
     }
-    this.tau = tau + step;
+    this.half = 1;
+    this.k++;
+    // Gardner: e > 0 means we sample late.
+    const e = gardnerError(this.prevSymRe, this.prevSymIm, this.midRe, this.midIm, re, im) / 40;
+    this.prevSymRe = re; this.prevSymIm = im;
+    // The loop's correction of the step, 0 while it is off (HALF_T + 0 is HALF_T exactly). Not
+    // `step = HALF_T; step += ...`: V8 merged the module constant (a tagged load) with the sum
+    // into a tagged value, one boxed double per symbol.
+    const corr = !this.frozen && this.timingOn ? this.timing.update(e > 2 ? 2 : e < -2 ? -2 : e) : 0;
+    this.symbol();
+    this.timingOn = this.stage !== Stage.Search;
+    this.tau = tau + (HALF_T + corr);
   }
 
   /** Equalizer output for the symbol NPRE/2 before the newest, and everything after it. */
