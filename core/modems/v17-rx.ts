@@ -125,6 +125,7 @@ export class V17Receiver implements ModemReceiver {
 
   // Time and front end.
   private n = 0;
+  private inX = 0; // the sample being processed
   private carrierIdx = 0; // n mod 40
   private readonly bbRe = new Float32Array(M);
   private readonly bbIm = new Float32Array(M);
@@ -196,6 +197,13 @@ export class V17Receiver implements ModemReceiver {
   private phi0 = 0;
   private dw = 0;
   private nMid = 0;
+  // Per-symbol values handed to carrier()/turn()/decode() in fields, not arguments: a double
+  // argument to a call V8 does not inline is boxed (allocated) on every call.
+  private symRe = 0; // the derotated equalizer output
+  private symIm = 0;
+  private wantRe = 0; // the point it should have been (training symbol or decision)
+  private wantIm = 0;
+  private turnBy = 0; // radians
   // Per-stage counters.
   private count = 0;
   private trainIdx = 0;
@@ -309,7 +317,8 @@ export class V17Receiver implements ModemReceiver {
     for (let i = offset; i < end; i++) {
       let x = samples[i]!;
       if (!(x > -1e6 && x < 1e6)) x = 0; // NaN / absurd values: treat as silence
-      this.sample(x);
+      this.inX = x;
+      this.sample();
     }
   }
 
@@ -317,11 +326,13 @@ export class V17Receiver implements ModemReceiver {
   fillin(n: number): void {
     if (!(n > 0)) return;
     this.frozen = true;
-    for (let i = 0; i < n; i++) this.sample(0);
+    for (let i = 0; i < n; i++) { this.inX = 0; this.sample(); }
     this.frozen = false;
   }
 
-  private sample(x: number): void {
+  /** One input sample, this.inX (a field, not an argument: see symRe). */
+  private sample(): void {
+    const x = this.inX;
     const n = this.n;
     const ci = this.carrierIdx;
     this.carrierIdx = ci === 39 ? 0 : ci + 1;
@@ -336,9 +347,18 @@ export class V17Receiver implements ModemReceiver {
       this.energyDetect();
     }
     if (this.stage === Stage.Search) {
-      this.search(x, n);
+      this.search(n);
     } else {
-      if (!this.frozen) this.levelStep(xs * xs, n);
+      if (!this.frozen) {
+        // The level-step window, here: levelStep() is called only when it has something to do
+        // (a window out of range, a step pending, the reference's update every 64 samples).
+        const p = xs * xs;
+        const j = n & (WIN - 1);
+        this.winSum += p - this.win[j]!;
+        this.win[j] = p;
+        const ratio = this.winSum * this.invRef;
+        if (this.stepPending || ratio > STEP_UP || ratio < STEP_DOWN || (n & 63) === 0) this.levelStep(n);
+      }
       this.filterDue(n, LOOKAHEAD);
     }
     this.n = n + 1;
@@ -350,10 +370,7 @@ export class V17Receiver implements ModemReceiver {
    * the threshold, and the not yet filtered samples since then are rescaled (the filter runs
    * LOOKAHEAD samples behind), so symbols after the step are seen at the right level at once.
    */
-  private levelStep(p: number, n: number): void {
-    const j = n & (WIN - 1);
-    this.winSum += p - this.win[j]!;
-    this.win[j] = p;
+  private levelStep(n: number): void {
     let ratio = this.winSum * this.invRef;
     const out = ratio > STEP_UP || ratio < STEP_DOWN;
     if (!this.stepPending) {
@@ -535,7 +552,8 @@ export class V17Receiver implements ModemReceiver {
     }
   }
 
-  private search(x: number, n: number): void {
+  private search(n: number): void {
+    const x = this.inX;
     const j = n % BLOCK;
     const a = this.acc;
     a[0] += x * BIN_COS[j]!; a[1] -= x * BIN_SIN[j]!;
@@ -678,21 +696,24 @@ export class V17Receiver implements ModemReceiver {
     eq.inRe = re;
     eq.inIm = im;
     eq.pushInput();
-    let step = HALF_T;
     if (this.half === 1) {
       this.midRe = re; this.midIm = im;
       this.half = 0;
-    } else {
-      this.half = 1;
-      this.k++;
-      // Gardner: e > 0 means we sample late.
-      const e = gardnerError(this.prevSymRe, this.prevSymIm, this.midRe, this.midIm, re, im) / 40;
-      this.prevSymRe = re; this.prevSymIm = im;
-      if (!this.frozen && this.timingOn) step += this.timing.update(e > 2 ? 2 : e < -2 ? -2 : e);
-      this.symbol();
-      this.timingOn = this.stage !== Stage.Search;
+      this.tau = tau + HALF_T;
+      return;
     }
-    this.tau = tau + step;
+    this.half = 1;
+    this.k++;
+    // Gardner: e > 0 means we sample late.
+    const e = gardnerError(this.prevSymRe, this.prevSymIm, this.midRe, this.midIm, re, im) / 40;
+    this.prevSymRe = re; this.prevSymIm = im;
+    // The loop's correction of the step, 0 while it is off (HALF_T + 0 is HALF_T exactly). Not
+    // `step = HALF_T; step += ...`: V8 merged the module constant (a tagged load) with the sum
+    // into a tagged value, one boxed double per symbol.
+    const corr = !this.frozen && this.timingOn ? this.timing.update(e > 2 ? 2 : e < -2 ? -2 : e) : 0;
+    this.symbol();
+    this.timingOn = this.stage !== Stage.Search;
+    this.tau = tau + (HALF_T + corr);
   }
 
   /** Equalizer output for the symbol NPRE/2 before the newest, and everything after it. */
@@ -714,6 +735,8 @@ export class V17Receiver implements ModemReceiver {
     const sp = this.ps;
     const yr = zr * cp + zi * sp;
     const yi = zi * cp - zr * sp;
+    this.symRe = yr;
+    this.symIm = yi;
     this.showRe[this.showPos] = yr;
     this.showIm[this.showPos] = yi;
     this.showPos = (this.showPos + 1) % CONSTELLATION_KEEP;
@@ -737,13 +760,14 @@ export class V17Receiver implements ModemReceiver {
           this.pKp = 0.1; this.pKi = 0.003;
           this.status('training-in-progress');
           // this symbol was the last of the matched ones: no further work on it.
-          this.carrier(yr, yi, tr, ti);
+          this.wantRe = tr; this.wantIm = ti;
+          this.carrier();
           return;
         }
         if (this.count > 420) { this.fail('no segment 2 (CDBA) after the ABAB segment'); return; }
         if (this.count === 40) { this.pKp = 0.08; this.pKi = 0.002; }
         // Skipped symbols still advance the carrier phase (the loop below is not run for them).
-        if (this.count <= 4) { this.turn(this.freq); return; } // the equalizer's ring is still filling
+        if (this.count <= 4) { this.turnBy = this.freq; this.turn(); return; } // the equalizer's ring is still filling
         // Segment 2 may have begun: symbols far from where A/B have been arriving must not steer
         // the loop or the equalizer. Judged against the observed A/B points, not the ideal ones: a
         // line's group-delay distortion turns the 600/3000 Hz tones against the 1800 Hz one, and
@@ -755,7 +779,7 @@ export class V17Receiver implements ModemReceiver {
           // Segment 2 is matched within CDBA_MATCH symbols; a longer run of misses means the
           // reference point was learnt wrong (e.g. from a transient): learn it again from here.
           if (++this.abMiss[ab]! > 2 * CDBA_MATCH) { this.abRe[ab] = yr; this.abIm[ab] = yi; this.abMiss[ab] = 0; }
-          this.turn(this.freq);
+          this.turnBy = this.freq; this.turn();
           return;
         }
         this.abMiss[ab] = 0;
@@ -802,7 +826,7 @@ export class V17Receiver implements ModemReceiver {
       }
       case Stage.Seg4:
       case Stage.Data: {
-        const p = this.decode(yr, yi);
+        const p = this.decode();
         if (this.searching()) return; // training failed inside decode
         tr = this.points[2 * p]!; ti = this.points[2 * p + 1]!;
         adapt = true;
@@ -829,7 +853,7 @@ export class V17Receiver implements ModemReceiver {
     const dr = tr - yr;
     const di = ti - yi;
     this.mseAvg += ((dr * dr + di * di) / 40 - this.mseAvg) * 0.02;
-    if (this.frozen) { this.turn(this.freq); return; }
+    if (this.frozen) { this.turnBy = this.freq; this.turn(); return; }
     if (adapt && this.eqMu > 0) {
       // Error rotated back into the equalizer's frame; normalised LMS.
       eq.errRe = dr * cp - di * sp;
@@ -837,20 +861,27 @@ export class V17Receiver implements ModemReceiver {
       eq.mu = this.eqMu;
       eq.adapt();
     }
-    this.carrier(yr, yi, tr, ti);
+    this.wantRe = tr; this.wantIm = ti;
+    this.carrier();
   }
 
   /** Second-order carrier loop on the decision error. */
-  private carrier(yr: number, yi: number, tr: number, ti: number): void {
+  private carrier(): void {
+    const yr = this.symRe;
+    const yi = this.symIm;
+    const tr = this.wantRe;
+    const ti = this.wantIm;
     const t2 = tr * tr + ti * ti;
     let err = t2 > 0 ? (yi * tr - yr * ti) / t2 : 0;
     if (err > 0.5) err = 0.5; else if (err < -0.5) err = -0.5;
     this.freq += this.pKi * err;
-    this.turn(this.freq + this.pKp * err);
+    this.turnBy = this.freq + this.pKp * err;
+    this.turn();
   }
 
-  /** Advance the carrier phase by d radians (small): the angle, and its phasor without trig. */
-  private turn(d: number): void {
+  /** Advance the carrier phase by turnBy radians (small): the angle, and its phasor without trig. */
+  private turn(): void {
+    const d = this.turnBy;
     let psi = this.psi + d;
     if (psi > Math.PI) psi -= 2 * Math.PI;
     else if (psi < -Math.PI) psi += 2 * Math.PI;
@@ -888,10 +919,13 @@ export class V17Receiver implements ModemReceiver {
   }
 
   /** Viterbi + differential decoding + descrambling; returns the raw nearest point for tracking. */
-  private decode(yr: number, yi: number): number {
-    const k = this.vit.push(yr, yi);
-    const nearest = this.vit.nearest;
-    for (let i = 0; i < k && !this.searching(); i++) this.decided1(this.vit.decided[i]!);
+  private decode(): number {
+    const vit = this.vit;
+    vit.inRe = this.symRe;
+    vit.inIm = this.symIm;
+    const k = vit.pushSymbol();
+    const nearest = vit.nearest;
+    for (let i = 0; i < k && !this.searching(); i++) this.decided1(vit.decided[i]!);
     return nearest;
   }
 

@@ -6,7 +6,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { V17TrellisEncoder, V17Viterbi, V17DiffDecoder, VITERBI_DEPTH, VITERBI_BLOCK } from '../../core/modems/trellis';
+import { V17TrellisEncoder, V17Viterbi, V17DiffDecoder, VITERBI_DEPTH, VITERBI_BLOCK, PRED_STATE, PRED_SUBSET } from '../../core/modems/trellis';
 import { v17Points } from '../../core/modems/v17-constellations';
 import { v17Training, SEG1_SYMBOLS, SEG2_LONG_SYMBOLS, SEG2_SHORT_SYMBOLS, SEG3_SYMBOLS } from '../../core/modems/v17-training';
 import { V17Receiver } from '../../core/modems/v17-rx';
@@ -84,6 +84,107 @@ describe('V.17 trellis code', () => {
       for (let i = 0; i < n; i++) if (got[i] !== sent[i]) errors++;
       expect(errors).toBe(0);
     });
+  }
+});
+
+/**
+ * The textbook Viterbi over PRED_STATE/PRED_SUBSET with exhaustive nearest points (no grid), the
+ * same release schedule and the same tie rules (lower branch k, lower state, lower subset win): the
+ * decoder's written-out add-compare-select and grid lookup must decide exactly as this does.
+ */
+function referenceDecisions(rate: number, syms: Float64Array): { decided: number[]; nearest: number[] } {
+  const pts = v17Points(rate)!;
+  const slots = VITERBI_DEPTH + VITERBI_BLOCK;
+  let metric = [1e3, 1e3, 1e3, 1e3, 1e3, 1e3, 1e3, 1e3];
+  metric[0] = 0;
+  const prev: number[][] = [];
+  const point: number[][] = [];
+  const decided: number[] = [];
+  const nearest: number[] = [];
+  let filled = 0;
+  for (let t = 0; t < syms.length / 2; t++) {
+    const re = syms[2 * t]!;
+    const im = syms[2 * t + 1]!;
+    const sd: number[] = [];
+    const sp: number[] = [];
+    for (let sub = 0; sub < 8; sub++) {
+      let bd = Infinity;
+      let bp = 0;
+      for (let p = sub; p < pts.length / 2; p += 8) {
+        const dx = re - pts[2 * p]!;
+        const dy = im - pts[2 * p + 1]!;
+        if (dx * dx + dy * dy < bd) { bd = dx * dx + dy * dy; bp = p; }
+      }
+      sd.push(bd);
+      sp.push(bp);
+    }
+    let nb = 0;
+    for (let sub = 1; sub < 8; sub++) if (sd[sub]! < sd[nb]!) nb = sub;
+    nearest.push(sp[nb]!);
+    const next: number[] = [];
+    const pv: number[] = [];
+    const pp: number[] = [];
+    for (let ns = 0; ns < 8; ns++) {
+      let bk = 0;
+      for (let k = 1; k < 4; k++) {
+        const q = ns * 4;
+        if (metric[PRED_STATE[q + k]!]! + sd[PRED_SUBSET[q + k]!]! < metric[PRED_STATE[q + bk]!]! + sd[PRED_SUBSET[q + bk]!]!) bk = k;
+      }
+      next.push(metric[PRED_STATE[ns * 4 + bk]!]! + sd[PRED_SUBSET[ns * 4 + bk]!]!);
+      pv.push(PRED_STATE[ns * 4 + bk]!);
+      pp.push(sp[PRED_SUBSET[ns * 4 + bk]!]!);
+    }
+    let best = 0;
+    for (let s = 1; s < 8; s++) if (next[s]! < next[best]!) best = s;
+    metric = next.map((v) => v - next[best]!);
+    prev.push(pv);
+    point.push(pp);
+    if (++filled < slots) continue;
+    filled = slots - VITERBI_BLOCK;
+    let s = best;
+    let j = t;
+    for (let i = 0; i < VITERBI_DEPTH; i++) s = prev[j--]![s]!;
+    const block: number[] = [];
+    for (let i = 0; i < VITERBI_BLOCK; i++) { block.unshift(point[j]![s]!); s = prev[j--]![s]!; }
+    decided.push(...block);
+  }
+  return { decided, nearest };
+}
+
+describe('V.17 Viterbi decoder against the textbook form', () => {
+  for (const rate of RATES) {
+    for (const exact of [false, true]) {
+      it(`${rate}: same decisions and nearest points on ${exact ? 'exact points and midpoints only (path metric ties)' : 'noisy symbols, exact points and midpoints'}`, () => {
+        const pts = v17Points(rate)!;
+        const n = 4000;
+        const syms = new Float64Array(2 * n);
+        let seed = 777 + rate;
+        const rnd = (): number => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32; };
+        for (let i = 0; i < n; i++) {
+          const p = Math.floor(rnd() * (pts.length / 2));
+          const q = Math.floor(rnd() * (pts.length / 2));
+          // heavy noise, an exact point, the midpoint of two points (equal distances), or noise again
+          const kind = exact ? 1 + (i % 2) : i % 4;
+          const a = kind === 2 ? 0.5 : 0;
+          const noise = kind === 1 || kind === 2 ? 0 : 3;
+          syms[2 * i] = pts[2 * p]! + a * (pts[2 * q]! - pts[2 * p]!) + (rnd() - 0.5) * noise;
+          syms[2 * i + 1] = pts[2 * p + 1]! + a * (pts[2 * q + 1]! - pts[2 * p + 1]!) + (rnd() - 0.5) * noise;
+        }
+        const ref = referenceDecisions(rate, syms);
+        const vit = new V17Viterbi();
+        vit.restart(rate);
+        const decided: number[] = [];
+        let nearestSame = 0;
+        for (let i = 0; i < n; i++) {
+          const k = vit.push(syms[2 * i]!, syms[2 * i + 1]!);
+          if (vit.nearest === ref.nearest[i]) nearestSame++;
+          for (let j = 0; j < k; j++) decided.push(vit.decided[j]!);
+        }
+        expect(decided.length).toBeGreaterThan(n - 40);
+        expect(decided).toEqual(ref.decided);
+        expect(nearestSame).toBe(n);
+      });
+    }
   }
 });
 
