@@ -300,7 +300,7 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
   rx(samples: Float32Array, offset = 0, length = samples.length - offset): void {
     while (length > 0) {
       const n = length < PASS ? length : PASS;
-      this.rxPass(samples, offset, n);
+      this.rxPass(samples, offset, n, 0);
       offset += n;
       length -= n;
     }
@@ -313,8 +313,9 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
    * the order the samples came: the same results as one loop doing everything per sample (the
    * carrier detector depends on the input alone), with the T/2 countdown done in one subtraction
    * (exact: subtracting 1 from a double >= 1 is exact, so only the last step rounds, as here).
+   * `firstChecked` = 1: the first sample's carrier check was already made (see resume()).
    */
-  private rxPass(samples: Float32Array, offset: number, n: number): void {
+  private rxPass(samples: Float32Array, offset: number, n: number, firstChecked: number): void {
     const interp = this.interp;
     const cd = this.cd;
     const ns0 = this.samples;
@@ -335,7 +336,7 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
       if (!filling) {
         // input power for the carrier detector (time constant 40 samples), checked every 8th
         pw += (x * x - pw) * 0.025;
-        if (((ns0 + i + 1) & 7) === 0) {
+        if (((ns0 + i + 1) & 7) === 0 && i >= firstChecked) {
           cd.input = pw;
           const ev = cd.checkInput(8);
           if (ev !== 0) {
@@ -366,9 +367,9 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
         this.carrierEvent(evKind[e]!);
         e++;
         if (this.generation !== generation) {
-          // restarted by a status handler: finish the pass as the one-loop receiver did
+          // restarted by a status handler: the rest of the pass from this sample, its check made
           const at = evAt[e - 1]!;
-          this.rxAfterRestart(samples, offset, n, ns0, at, true, due - (at - i), this.powerAt(samples, offset, at, pw0));
+          this.resume(samples, offset, n, ns0 + at, at, due - (at - i), this.powerAt(samples, offset, at - 1, pw0), 1);
           return;
         }
       }
@@ -391,7 +392,7 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
       this.halfSample();
       due = this.due; // the timing loop may have moved it
       if (this.generation !== generation) {
-        this.rxAfterRestart(samples, offset, n, ns0, r + 1, false, due, this.powerAt(samples, offset, r, pw0));
+        this.resume(samples, offset, n, ns0 + r + 1, r + 1, due, this.powerAt(samples, offset, r, pw0), 0);
         return;
       }
       i = r + 1;
@@ -413,58 +414,18 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
   }
 
   /**
-   * The rest of a pass after a status handler restarted the receiver inside it (the fax front end
-   * and the analyser restart on carrier-down), one sample at a time as the receiver always did
-   * there: the sample count, T/2 countdown and input power carry on from before the restart; the
-   * history, detector and loops are fresh. Starts at sample `from`, after its carrier check when
-   * `afterCheck` (the restart came from that check). Rare: once per burst at most.
+   * The rest of a pass (from its sample `from`) after a status handler restarted the receiver
+   * inside it (the fax front end and the analyser restart on carrier-down). As the receiver always
+   * did there, the sample count, the T/2 countdown and the input power carry on from before the
+   * restart (`samples`, `due`, `power`: as of just before sample `from`); the history, detector and
+   * loops are fresh. `firstChecked`: the restart came from sample `from`'s own carrier check.
    */
-  private rxAfterRestart(samples: Float32Array, offset: number, n: number, ns0: number, from: number, afterCheck: boolean,
-    due: number, pw: number): void {
-    const interp = this.interp;
-    const cd = this.cd;
-    const filling = this.filling;
-    const half = this.halfPeriod;
-    let ns = ns0 + from;
-    for (let i = from; i < n; i++) {
-      let x = samples[offset + i]!;
-      if (!(x > -4 && x < 4)) x = x > 0 ? 4 : x < 0 ? -4 : 0;
-      if (!(afterCheck && i === from)) {
-        ns++;
-        if (!filling) {
-          pw += (x * x - pw) * 0.025;
-          if ((ns & 7) === 0) {
-            cd.input = pw;
-            const ev = cd.checkInput(8);
-            if (ev !== 0) {
-              this.samples = ns;
-              this.carrierEvent(ev);
-            }
-          }
-        }
-      } else ns++;
-      interp.reserve(1);
-      interp.push(x);
-      this.level.rawX[ns & this.level.rawMask] = x;
-      if ((due -= 1) <= 0) {
-        let row = Math.round(-due * interp.phases);
-        if (row < 0) row = 0;
-        else if (row > interp.phases) row = interp.phases;
-        interp.readRow(row);
-        this.level.atSample = ns;
-        this.level.atRow = row;
-        due += half;
-        this.due = due;
-        this.samples = ns;
-        this.inRe = interp.outRe * this.feGain;
-        this.inIm = interp.outIm * this.feGain;
-        this.halfSample();
-        due = this.due;
-      }
-    }
-    this.samples = ns;
+  private resume(samples: Float32Array, offset: number, n: number, samplesBefore: number, from: number,
+    due: number, power: number, firstChecked: number): void {
+    this.samples = samplesBefore;
     this.due = due;
-    this.inPower = pw;
+    this.inPower = power;
+    this.rxPass(samples, offset + from, n - from, firstChecked);
   }
 
   /** A carrier detector event (+1 on, -1 off) recorded by rxPass, acted on at its sample. */
