@@ -17,16 +17,11 @@
  * phase 0 would. readRow(p) reads at p/phases samples before the newest sample, like
  * ComplexInterpolator.readRow; the result is left in outRe/outIm.
  */
-const CHUNK = 1024;
+import { carrierPeriod } from './nco';
 
-/** Smallest number of samples holding a whole number of carrier cycles (at most the sample rate). */
-export function carrierPeriod(carrierHz: number, sampleRate: number): number {
-  for (let p = 1; p <= sampleRate; p++) {
-    const cycles = (carrierHz * p) / sampleRate;
-    if (Math.abs(cycles - Math.round(cycles)) < 1e-9) return p;
-  }
-  throw new Error(`MixingInterpolator: ${carrierHz} Hz repeats in no whole number of samples`);
-}
+export { carrierPeriod };
+
+const CHUNK = 1024;
 
 export class MixingInterpolator {
   readonly taps: number;

@@ -85,6 +85,15 @@ export class Nco {
   }
 }
 
+/** Smallest number of samples holding a whole number of carrier cycles (at most the sample rate). */
+export function carrierPeriod(carrierHz: number, sampleRate: number): number {
+  for (let p = 1; p <= sampleRate; p++) {
+    const cycles = (carrierHz * p) / sampleRate;
+    if (Math.abs(cycles - Math.round(cycles)) < 1e-9) return p;
+  }
+  throw new Error(`carrierPeriod: ${carrierHz} Hz repeats in no whole number of samples at ${sampleRate} Hz`);
+}
+
 /** One period of an exactly periodic carrier: cos[n], sin[n] of 2 pi hz n / sampleRate. */
 export interface PeriodicCarrier {
   readonly period: number;
@@ -93,18 +102,13 @@ export interface PeriodicCarrier {
 }
 
 /**
- * Tables for a carrier of `hz` (an integer) at `sampleRate`: the period is
- * sampleRate / gcd(hz, sampleRate) samples (1800 Hz at 8000: 40). Throws past 1000 samples.
+ * Tables for a carrier of `hz` at `sampleRate` over its period (carrierPeriod: 1800 Hz at 8000
+ * is 40 samples). Throws past 1000 samples.
  */
 export function periodicCarrier(hz: number, sampleRate = SAMPLE_RATE): PeriodicCarrier {
-  let a = hz;
-  let b = sampleRate;
-  while (b !== 0) [a, b] = [b, a % b];
-  const period = sampleRate / a;
-  const cycles = hz / a;
-  if (!Number.isInteger(period) || period > 1000) {
-    throw new Error(`periodicCarrier: ${hz} Hz has no short period at ${sampleRate} Hz`);
-  }
+  const period = carrierPeriod(hz, sampleRate);
+  if (period > 1000) throw new Error(`periodicCarrier: ${hz} Hz has no short period at ${sampleRate} Hz`);
+  const cycles = Math.round((hz * period) / sampleRate);
   const cos = new Float32Array(period);
   const sin = new Float32Array(period);
   for (let n = 0; n < period; n++) {
