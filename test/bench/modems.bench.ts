@@ -3,6 +3,7 @@
  * beside spandsp's `modemrx --bench` measured in the same run, and their ratio (goal >= 0.5).
  * Each webfax receiver first runs on a few seconds of signal so the JIT has compiled the hot
  * paths, then demodulates SECONDS of PRBS data; best of RUNS. spandsp: median of RUNS.
+ * BENCH_RUNS=15 npm run bench modems: more runs, for a steadier best on a loaded machine.
  */
 import { execFileSync } from 'node:child_process';
 import { peerBin } from '../helpers/peers';
@@ -11,7 +12,7 @@ import { createReceiver, hasReceiver, hasTransmitter, type ModemName } from '../
 import { prbsBits } from '../../core/modems/prbs';
 
 const SECONDS = 60;
-const RUNS = 3;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CASES: Array<{ modem: ModemName; peer: string; rate: number }> = [
   { modem: 'v17', peer: 'v17', rate: 14400 },
   { modem: 'v29', peer: 'v29', rate: 9600 },
