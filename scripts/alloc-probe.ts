@@ -16,8 +16,20 @@ const ALL: Array<[ModemName, number]> = [['v27ter', 2400], ['v27ter', 4800], ['v
 /** Optional argument: one modem name (v29, v27ter, ...) to probe it alone, in a fresh process. */
 const CASES = process.argv[2] ? ALL.filter(([m]) => m === process.argv[2]) : ALL;
 
-interface ProfileNode { selfSize: number; children: ProfileNode[] }
+interface ProfileNode { selfSize: number; children: ProfileNode[]; callFrame: { functionName: string; url: string } }
 const total = (n: ProfileNode): number => n.selfSize + n.children.reduce((s, c) => s + total(c), 0);
+
+/** ALLOC_SITES=1: the functions that allocated in the steady state, most bytes first. */
+function printSites(head: ProfileNode): void {
+  const by = new Map<string, number>();
+  const walk = (n: ProfileNode, parent: string): void => {
+    const here = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()} <- ${parent}`;
+    if (n.selfSize > 0) by.set(here, (by.get(here) ?? 0) + n.selfSize);
+    for (const c of n.children) walk(c, n.callFrame.functionName || '(anonymous)');
+  };
+  walk(head, '');
+  for (const [k, v] of [...by].sort((p, q) => q[1] - p[1]).slice(0, 8)) console.log(`    ${(v / 1e3).toFixed(0).padStart(6)} kB  ${k}`);
+}
 
 async function main(): Promise<void> {
   const session = new Session();
@@ -38,6 +50,7 @@ async function main(): Promise<void> {
       } as never);
       feed(rx, a, b);
       const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: ProfileNode } };
+      if (process.env.ALLOC_SITES && a > 0) printSites(profile.head);
       return total(profile.head);
     };
     const split = 80000;

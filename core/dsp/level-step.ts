@@ -103,6 +103,7 @@ export class LevelStepCompensator {
   private readonly afterSample: Int32Array;
   private pwPos = 0;
   private pwCount = 0;
+  private sum12 = 0;
   private ref = 0;
   private gIn = 1;
   private gOut = 1;
@@ -270,6 +271,9 @@ export class LevelStepCompensator {
       return;
     }
     const k = this.pwPos;
+    // the newest 12 powers' sum, kept running (the one leaving it is 12 back); summed afresh
+    // once per lap of the ring and when the count first allows a test, so no rounding builds up
+    this.sum12 += p - this.pw[(k + 20) & 31]!;
     this.pw[k] = p;
     this.pw[k + 32] = p; // the copy lets the newest 12 be summed without wrapping
     this.pwHalf[k] = this.half;
@@ -288,12 +292,16 @@ export class LevelStepCompensator {
       return;
     }
     if (this.pwCount < 24) return;
-    let s = 0;
-    const pw = this.pw;
-    const top = this.pwPos + 32;
-    for (let i = 1; i <= 12; i++) s += pw[top - i]!;
-    const r = s / 12 / this.ref;
-    if (r < 2.5 && r > 0.4) {
+    if (k === 0 || this.pwCount === 24) {
+      let t = 0;
+      const pw = this.pw;
+      const top = this.pwPos + 32;
+      for (let i = 1; i <= 12; i++) t += pw[top - i]!;
+      this.sum12 = t;
+    }
+    const s = this.sum12;
+    // mean / ref within (0.4, 2.5), without dividing
+    if (s < 30 * this.ref && s > 4.8 * this.ref) {
       this.ref += (s / 12 - this.ref) * 0.01;
       const q = p / this.ref;
       this.spread2 += (q * q - this.spread2) * 0.01;
