@@ -22,16 +22,24 @@ for (let s = 1; s < 8; s += 2) INV2[s] = INV2[(s + 1) & 7]!;
 const C22 = Math.cos(Math.PI / 8);
 const S22 = Math.sin(Math.PI / 8);
 
-/** Octant 0..7 of the angle of (x, y): octant k covers [k*45, (k+1)*45) degrees. */
+/**
+ * Octant 0..7 of the angle of (x, y): octant k covers [k*45, (k+1)*45) degrees (up to which side
+ * an exact tie on a boundary falls). Without branches: a received symbol's octant is a coin toss
+ * to the branch predictor, and a mispredicted branch per symbol cost more than this arithmetic.
+ */
 function octant(x: number, y: number): number {
-  const ax = x < 0 ? -x : x;
-  const ay = y < 0 ? -y : y;
-  if (y >= 0) {
-    if (x >= 0) return ax >= ay ? 0 : 1;
-    return ay > ax ? 2 : 3;
-  }
-  if (x < 0) return ax > ay ? 4 : 5;
-  return ay >= ax ? 6 : 7;
+  const sx = +(x < 0);
+  const sy = +(y < 0);
+  const quadrant = (sy << 1) | (sx ^ sy);
+  // the upper octant of its quadrant: nearer the y axis in quadrants 0 and 2, the x axis in 1 and 3
+  return (quadrant << 1) | (+(Math.abs(x) < Math.abs(y)) ^ (quadrant & 1));
+}
+
+/** Quadrant of the angle of (x, y), as the even octant 0, 2, 4, 6 (octant(x, y) & 6). */
+function quadrantOctant(x: number, y: number): number {
+  const sx = +(x < 0);
+  const sy = +(y < 0);
+  return ((sy << 1) | (sx ^ sy)) << 1;
 }
 
 export interface V27terRxOptions {
@@ -75,7 +83,7 @@ export class V27terReceiver extends QamReceiverBase {
       s = octant(zr * C22 - zi * S22, zr * S22 + zi * C22);
     } else {
       // rotate by +45 degrees, then the quadrant gives states 0, 2, 4, 6
-      s = octant(zr - zi, zr + zi) & 6;
+      s = quadrantOctant(zr - zi, zr + zi);
     }
     this.decRe = V27_POINTS_RE[s]!;
     this.decIm = V27_POINTS_IM[s]!;
