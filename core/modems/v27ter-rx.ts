@@ -63,7 +63,7 @@ export class V27terReceiver extends QamReceiverBase {
     }
     super(
       {
-        carrierHz: 1800, baud: rate === 4800 ? 1600 : 1200, beta: 0.5, spanSymbols: 4.5, eqLen: 25,
+        carrierHz: 1800, baud: rate === 4800 ? 1600 : 1200, beta: 0.5, spanSymbols: rate === 4800 ? 4.5 : 4, eqLen: 25,
         meanPower: 2, refRe: re, refIm: im, dataStart: t.end, anchor: t.seg4 + 27, window: 32, maxTrainMse: 0.5,
         alternationAlpha: opts.shortTrain ? 0.2 : 0.0625,
       },
