@@ -14,6 +14,7 @@ import { prbsBits } from '../core/modems/prbs';
 
 const ALL: Array<[ModemName, number]> = [['v27ter', 2400], ['v27ter', 4800], ['v29', 9600], ['v17', 14400], ['v21', 300]];
 /** Optional argument: one modem name (v29, v27ter, ...) to probe it alone, in a fresh process. */
+const WARM = Number(process.env.ALLOC_WARM ?? 3);
 const CASES = process.argv[2] ? ALL.filter(([m]) => m === process.argv[2]) : ALL;
 
 interface ProfileNode { selfSize: number; children: ProfileNode[]; callFrame: { functionName: string; url: string } }
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     const feed = (rx: ModemReceiver, a: number, b: number): void => {
       for (let i = a; i < b; i += 160) rx.rx(x, i, Math.min(160, b - i));
     };
-    for (let k = 0; k < 3; k++) feed(createReceiver(modem, rate, none, none), 0, x.length);
+    for (let k = 0; k < WARM; k++) feed(createReceiver(modem, rate, none, none), 0, x.length);
     const rx = createReceiver(modem, rate, none, none);
     const measure = async (a: number, b: number): Promise<number> => {
       await session.post('HeapProfiler.startSampling', {

@@ -29,16 +29,25 @@ export class TimingLoop {
    * given a normalised timing error (late = positive => sample earlier).
    */
   update(err: number): number {
-    this.rate -= this.ki * err;
-    if (this.rate > this.maxRate) this.rate = this.maxRate;
-    else if (this.rate < -this.maxRate) this.rate = -this.maxRate;
-    return this.rate - this.kp * err;
+    this.err = err;
+    this.step();
+    return this.adjust;
   }
 
-  /** update() with the error in `err` and the adjustment left in `adjust` (fields: a hot caller passes no boxed doubles). */
+  /**
+   * update() with the error in `err` and the adjustment left in `adjust`: the hot callers' form.
+   * Fields, not arguments, and no call inside: a double passed to or returned from a call V8 does
+   * not inline is boxed (a heap object per symbol), and with several modems in one process the
+   * inlining budget runs out sooner.
+   */
   err = 0;
   adjust = 0;
   step(): void {
-    this.adjust = this.update(this.err);
+    const err = this.err;
+    let rate = this.rate - this.ki * err;
+    if (rate > this.maxRate) rate = this.maxRate;
+    else if (rate < -this.maxRate) rate = -this.maxRate;
+    this.rate = rate;
+    this.adjust = rate - this.kp * err;
   }
 }

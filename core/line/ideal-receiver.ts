@@ -19,13 +19,15 @@ import { V27terReceiver } from '../modems/v27ter-rx';
 import { prbsBits } from '../modems/prbs';
 import { SAMPLE_RATE } from '../dsp/level';
 import { Prng } from './prng';
-import { compareBits } from './modem-harness';
+import { compareBits, tailErrors, SPANDSP_REPORT_BITS } from './modem-harness';
 
 export interface IdealResult {
   errors: number;
   bits: number;
   /** Symbols in error (decision != sent), each costing a few bit errors after the differential decoder and the descrambler. */
   symbolErrors: number;
+  /** Errors in the last SPANDSP_REPORT_BITS bits (spandsp's tests' pass rule, see tailErrors). */
+  tailErrors: number;
 }
 
 /** The parts of the transmitter and receiver used here (their protected symbol-level steps). */
@@ -69,5 +71,5 @@ export function idealReceiverErrors(modem: 'v29' | 'v27ter', rate: number, snrDb
     rx.onDataSymbol(code);
   }
   const c = compareBits(ref, got.subarray(0, m), 8);
-  return { errors: c.errors + c.missing, bits: nBits, symbolErrors };
+  return { errors: c.errors + c.missing, bits: nBits, symbolErrors, tailErrors: tailErrors(ref, got.subarray(0, m), c.offset, SPANDSP_REPORT_BITS) };
 }

@@ -97,3 +97,20 @@ export function compareBits(ref: ArrayLike<number>, got: ArrayLike<number>, maxO
   const compared = ref.length - missing;
   return { offset: bestOff, compared, missing, errors, ber: compared > 0 ? errors / compared : 1 };
 }
+
+/** The BERT report interval of spandsp's modem tests (v17_tests.c etc.: bert_set_report(&bert, 10000, ...)). */
+export const SPANDSP_REPORT_BITS = 10000;
+
+/**
+ * Errors among the last `tail` bits of `ref` (a missing bit counts as one), with `got` aligned
+ * at `offset` (compareBits' offset). spandsp's own modem tests pass a run when its last 10 000-bit
+ * BERT report is error-free (errors earlier in the run do not fail it): this measures that rule.
+ */
+export function tailErrors(ref: ArrayLike<number>, got: ArrayLike<number>, offset: number, tail: number): number {
+  let errors = 0;
+  for (let i = Math.max(0, ref.length - tail); i < ref.length; i++) {
+    const g = got[i + offset];
+    if (g === undefined || g !== ref[i]) errors++;
+  }
+  return errors;
+}
