@@ -12,8 +12,9 @@ import { createReceiver, type ModemName } from '../core/modems/registry';
 import type { ModemReceiver } from '../core/modems/types';
 import { prbsBits } from '../core/modems/prbs';
 
-const ALL: Array<[ModemName, number]> = [['v27ter', 2400], ['v27ter', 4800], ['v29', 9600], ['v17', 14400], ['v21', 300]];
+const ALL: Array<[ModemName, number]> = process.env.ALLOC_ORDER ? process.env.ALLOC_ORDER.split(',').map((s) => [s.split(':')[0] as ModemName, Number(s.split(':')[1])]) : [['v27ter', 2400], ['v27ter', 4800], ['v29', 9600], ['v17', 14400], ['v21', 300]];
 /** Optional argument: one modem name (v29, v27ter, ...) to probe it alone, in a fresh process. */
+const SECONDS = Number(process.env.ALLOC_SECONDS ?? 60);
 const WARM = Number(process.env.ALLOC_WARM ?? 3);
 const CASES = process.argv[2] ? ALL.filter(([m]) => m === process.argv[2]) : ALL;
 
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   await session.post('HeapProfiler.enable');
   console.log('modem          first 10 s     steady state');
   for (const [modem, rate] of CASES) {
-    const x = modulate(modem, rate, prbsBits(1, 60 * rate));
+    const x = modulate(modem, rate, prbsBits(1, SECONDS * rate));
     const none = (): void => {};
     const feed = (rx: ModemReceiver, a: number, b: number): void => {
       for (let i = a; i < b; i += 160) rx.rx(x, i, Math.min(160, b - i));
@@ -49,7 +50,9 @@ async function main(): Promise<void> {
       await session.post('HeapProfiler.startSampling', {
         samplingInterval: 256, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true,
       } as never);
+      if (process.env.ALLOC_MARK) console.log(`--- measure ${modem} ${rate} from ${a}`);
       feed(rx, a, b);
+      if (process.env.ALLOC_MARK) console.log(`--- end ${modem} ${rate}`);
       const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: ProfileNode } };
       if (process.env.ALLOC_SITES && a > 0) printSites(profile.head);
       return total(profile.head);

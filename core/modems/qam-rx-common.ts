@@ -378,7 +378,9 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
         break;
       }
       due -= k;
-      let row = Math.round(-due * phases);
+      // -due >= 0 here, so this is Math.round as an int32 (Math.round may give -0, which V8 keeps
+      // as a boxed double: the row would be a heap object per read)
+      let row = (-due * phases + 0.5) | 0;
       if (row < 0) row = 0;
       else if (row > phases) row = phases;
       interp.readRowAt(row, n - 1 - r);
@@ -553,7 +555,8 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
     const a = this.cfg.alternationAlpha!;
     this.r2Re += a * ((yr * qr + yi * qi) / (m0 * m2) - this.r2Re);
     this.r2Im += a * ((yi * qr - yr * qi) / (m0 * m2) - this.r2Im);
-    if (Math.hypot(this.r2Re, this.r2Im) > 0.7) this.lastAlternation = this.symbols;
+    // |r2| > 0.7, squared: Math.hypot is a call that boxes its arguments
+    if (this.r2Re * this.r2Re + this.r2Im * this.r2Im > 0.49) this.lastAlternation = this.symbols;
     // no training found for 3 s of carrier: say so once
     if (!this.searchTimeoutReported && this.carrierOnSymbols > 3 * this.cfg.baud) {
       this.searchTimeoutReported = true;
@@ -692,8 +695,12 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
       const kp = training ? 0.1 : 0.03;
       const ki = training ? 0.004 : 0.0005;
       this.freq += ki * pe;
-      this.rotatePhase(this.freq + kp * pe);
-    } else this.rotatePhase(this.freq);
+      this.rotateBy = this.freq + kp * pe;
+      this.rotatePhase();
+    } else {
+      this.rotateBy = this.freq;
+      this.rotatePhase();
+    }
     if ((this.symbols & 255) === 0) this.eq.refreshEnergy();
 
     if (training) {
@@ -742,8 +749,12 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
     return cost / (Math.max(this.mseAvg, 1e-4) * this.cfg.meanPower);
   }
 
-  /** Advance the carrier phasor by `a` radians (|a| small: a 3rd order series is exact enough), renormalised. */
-  private rotatePhase(a: number): void {
+  /** rotatePhase()'s angle: a field, as a double argument to a call V8 does not inline is boxed. */
+  private rotateBy = 0;
+
+  /** Advance the carrier phasor by `rotateBy` radians (small: a 3rd order series is exact enough), renormalised. */
+  private rotatePhase(): void {
+    const a = this.rotateBy;
     const a2 = a * a;
     const rc = 1 - a2 * 0.5 + a2 * a2 * (1 / 24);
     const rs = a - a * a2 * (1 / 6);

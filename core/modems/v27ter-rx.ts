@@ -22,26 +22,6 @@ for (let s = 1; s < 8; s += 2) INV2[s] = INV2[(s + 1) & 7]!;
 const C22 = Math.cos(Math.PI / 8);
 const S22 = Math.sin(Math.PI / 8);
 
-/**
- * Octant 0..7 of the angle of (x, y): octant k covers [k*45, (k+1)*45) degrees (up to which side
- * an exact tie on a boundary falls). Without branches: a received symbol's octant is a coin toss
- * to the branch predictor, and a mispredicted branch per symbol cost more than this arithmetic.
- */
-function octant(x: number, y: number): number {
-  const sx = +(x < 0);
-  const sy = +(y < 0);
-  const quadrant = (sy << 1) | (sx ^ sy);
-  // the upper octant of its quadrant: nearer the y axis in quadrants 0 and 2, the x axis in 1 and 3
-  return (quadrant << 1) | (+(Math.abs(x) < Math.abs(y)) ^ (quadrant & 1));
-}
-
-/** Quadrant of the angle of (x, y), as the even octant 0, 2, 4, 6 (octant(x, y) & 6). */
-function quadrantOctant(x: number, y: number): number {
-  const sx = +(x < 0);
-  const sy = +(y < 0);
-  return ((sy << 1) | (sx ^ sy)) << 1;
-}
-
 export interface V27terRxOptions {
   shortTrain?: boolean;
 }
@@ -51,6 +31,8 @@ export class V27terReceiver extends QamReceiverBase {
   private readonly training: V27terTraining;
   private readonly descrambler = new V27terScrambler();
   private prevState = 0;
+  /** 1 at 4800 (8 phases), 0 at 2400 (4 phases: even states only). */
+  private readonly octantMask: number;
 
   constructor(rate: V27terRate, putBit: PutBit, onStatus: StatusHandler, opts: V27terRxOptions = {}) {
     if (rate !== 4800 && rate !== 2400) throw new Error(`V.27ter: unsupported rate ${rate}`);
@@ -71,20 +53,32 @@ export class V27terReceiver extends QamReceiverBase {
       onStatus,
     );
     this.rate = rate;
+    this.octantMask = rate === 4800 ? 1 : 0;
     this.training = t;
   }
 
   protected decide(): number {
     const zr = this.zRe;
     const zi = this.zIm;
-    let s: number;
+    // The nearest phase state is the octant (4800) or quadrant (2400) of the point turned by half
+    // a sector: +22.5 or +45 degrees. Written out, without branches or calls: a received symbol's
+    // octant is a coin toss to the branch predictor, and with several modems in one process V8 may
+    // not inline a helper, which then boxes its two double arguments (heap objects per symbol).
+    let x: number, y: number;
     if (this.rate === 4800) {
-      // rotate by +22.5 degrees, then the octant of the result is the nearest phase state
-      s = octant(zr * C22 - zi * S22, zr * S22 + zi * C22);
+      x = zr * C22 - zi * S22;
+      y = zr * S22 + zi * C22;
     } else {
-      // rotate by +45 degrees, then the quadrant gives states 0, 2, 4, 6
-      s = quadrantOctant(zr - zi, zr + zi);
+      x = zr - zi;
+      y = zr + zi;
     }
+    const sx = +(x < 0);
+    const sy = +(y < 0);
+    const quadrant = (sy << 1) | (sx ^ sy);
+    // octant k covers [k*45, (k+1)*45) degrees (up to where an exact tie falls); the upper octant
+    // of a quadrant is the one nearer the y axis in quadrants 0 and 2, the x axis in 1 and 3
+    const upper = (+(Math.abs(x) < Math.abs(y)) ^ (quadrant & 1)) & this.octantMask;
+    const s = (quadrant << 1) | upper;
     this.decRe = V27_POINTS_RE[s]!;
     this.decIm = V27_POINTS_IM[s]!;
     return s;
