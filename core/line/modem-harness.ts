@@ -98,6 +98,22 @@ export function compareBits(ref: ArrayLike<number>, got: ArrayLike<number>, maxO
   return { offset: bestOff, compared, missing, errors, ber: compared > 0 ? errors / compared : 1 };
 }
 
+/**
+ * spandsp's regression thresholds: the SNR (dB) at which its own modem tests pass, as
+ * regression_tests.sh runs them (e.g. `v29_tests -b 9600 -s -42 -n -62`: 20 dB). The issue's and
+ * the tests' reference points (threshold + 3 dB for impaired lines, - 1 dB for the goal).
+ */
+export const SPANDSP_THRESHOLDS: ReadonlyArray<{ modem: ModemName; rate: number; snrDb: number }> = [
+  { modem: 'v17', rate: 14400, snrDb: 24 },
+  { modem: 'v17', rate: 12000, snrDb: 19 },
+  { modem: 'v17', rate: 9600, snrDb: 17 },
+  { modem: 'v17', rate: 7200, snrDb: 14 },
+  { modem: 'v29', rate: 9600, snrDb: 20 },
+  { modem: 'v29', rate: 7200, snrDb: 17 },
+  { modem: 'v27ter', rate: 4800, snrDb: 15 },
+  { modem: 'v27ter', rate: 2400, snrDb: 9 },
+];
+
 /** The BERT report interval of spandsp's modem tests (v17_tests.c etc.: bert_set_report(&bert, 10000, ...)). */
 export const SPANDSP_REPORT_BITS = 10000;
 

@@ -7,21 +7,12 @@
  * detector fired after 6 ms) and lost the rest of the page.
  */
 import { describe, it, expect } from 'vitest';
-import { modulate, demodulate, compareBits } from '../../core/line/modem-harness';
+import { modulate, demodulate, compareBits, SPANDSP_THRESHOLDS } from '../../core/line/modem-harness';
 import { applyLine } from '../../core/line/line-model';
 import { prbsBits } from '../../core/modems/prbs';
-import type { ModemName } from '../../core/modems/registry';
 
-const CASES: Array<{ modem: ModemName; rate: number; snr: number }> = [
-  { modem: 'v17', rate: 14400, snr: 27 },
-  { modem: 'v17', rate: 12000, snr: 22 },
-  { modem: 'v17', rate: 9600, snr: 20 },
-  { modem: 'v17', rate: 7200, snr: 17 },
-  { modem: 'v29', rate: 9600, snr: 23 },
-  { modem: 'v29', rate: 7200, snr: 20 },
-  { modem: 'v27ter', rate: 4800, snr: 18 },
-  { modem: 'v27ter', rate: 2400, snr: 12 },
-];
+/** Every modem and rate at spandsp's threshold + 3 dB. */
+const CASES = SPANDSP_THRESHOLDS.map((t) => ({ modem: t.modem, rate: t.rate, snr: t.snrDb + 3 }));
 const SECONDS = 6;
 
 /** Blocks of 160 samples that came out all zero (lost), after the first `from` samples. */

@@ -11,21 +11,12 @@
  * the stricter rule, every bit of every run, at its own thresholds.)
  */
 import { describe, it, expect } from 'vitest';
-import { modulate, demodulate, compareBits, tailErrors, SPANDSP_REPORT_BITS } from '../../core/line/modem-harness';
+import { modulate, demodulate, compareBits, tailErrors, SPANDSP_REPORT_BITS, SPANDSP_THRESHOLDS } from '../../core/line/modem-harness';
 import { applyLine } from '../../core/line/line-model';
 import { prbsBits } from '../../core/modems/prbs';
 import type { ModemName } from '../../core/modems/registry';
 
-const CASES: Array<{ modem: ModemName; rate: number; spandsp: number }> = [
-  { modem: 'v17', rate: 14400, spandsp: 24 },
-  { modem: 'v17', rate: 12000, spandsp: 19 },
-  { modem: 'v17', rate: 9600, spandsp: 17 },
-  { modem: 'v17', rate: 7200, spandsp: 14 },
-  { modem: 'v29', rate: 9600, spandsp: 20 },
-  { modem: 'v29', rate: 7200, spandsp: 17 },
-  { modem: 'v27ter', rate: 4800, spandsp: 15 },
-  { modem: 'v27ter', rate: 2400, spandsp: 9 },
-];
+const CASES = SPANDSP_THRESHOLDS.map((t) => ({ modem: t.modem, rate: t.rate, spandsp: t.snrDb }));
 const BITS = 50000;
 const RUNS = 4;
 
