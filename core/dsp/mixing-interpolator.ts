@@ -85,14 +85,30 @@ export class MixingInterpolator {
     this.time0 = (this.period - (this.taps % this.period)) % this.period;
   }
 
-  /** Make room for `n` (<= CHUNK) pushes without the history moving, so readRowAt can reach back over them. */
-  reserve(n: number): void {
-    if (this.pos + n < this.cap) return;
-    const keep = this.taps - 1;
-    const moved = this.pos + 1 - keep;
-    this.hist.copyWithin(0, moved, this.pos + 1);
-    this.time0 = (this.time0 + moved) % this.period;
-    this.pos = keep - 1;
+  /**
+   * Make room for `n` (<= CHUNK) samples without the history moving, so readRowAt can reach back
+   * over them; returns the index in `history` where the first goes. Either push() them, or write
+   * them at history[i .. i + n - 1] and commit(n): the same, without a field update per sample.
+   */
+  reserve(n: number): number {
+    if (this.pos + n >= this.cap) {
+      const keep = this.taps - 1;
+      const moved = this.pos + 1 - keep;
+      this.hist.copyWithin(0, moved, this.pos + 1);
+      this.time0 = (this.time0 + moved) % this.period;
+      this.pos = keep - 1;
+    }
+    return this.pos + 1;
+  }
+
+  /** The input history (see reserve). */
+  get history(): Float64Array {
+    return this.hist;
+  }
+
+  /** `n` samples written in place after reserve(n) are now the newest. */
+  commit(n: number): void {
+    this.pos += n;
   }
 
   push(x: number): void {

@@ -328,7 +328,10 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
     // the level-step compensator's copy of the input (to place and rebuild a straddled step)
     const rawX = this.level.rawX;
     const rawMask = this.level.rawMask;
-    interp.reserve(n);
+    // the samples go straight into the filter's history (the mixer is applied inside the filter
+    // at each T/2 read): indexes in locals, not a field update per sample
+    const hist = interp.history;
+    const at = interp.reserve(n);
     for (let i = 0; i < n; i++) {
       let x = samples[offset + i]!;
       // bad input (NaN, infinities, overload) must not poison the filters
@@ -345,10 +348,10 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
           }
         }
       }
-      // the real sample only: the mixer is applied inside the filter at each T/2 read
-      interp.push(x);
+      hist[at + i] = x;
       rawX[(ns0 + i + 1) & rawMask] = x;
     }
+    interp.commit(n);
     this.inPower = pw;
 
     const half = this.halfPeriod;
