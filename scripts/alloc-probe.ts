@@ -12,10 +12,17 @@ import { createReceiver, type ModemName } from '../core/modems/registry';
 import type { ModemReceiver } from '../core/modems/types';
 import { prbsBits } from '../core/modems/prbs';
 
-const ALL: Array<[ModemName, number]> = process.env.ALLOC_ORDER ? process.env.ALLOC_ORDER.split(',').map((s) => [s.split(':')[0] as ModemName, Number(s.split(':')[1])]) : [['v27ter', 2400], ['v27ter', 4800], ['v29', 9600], ['v17', 14400], ['v21', 300]];
-/** Optional argument: one modem name (v29, v27ter, ...) to probe it alone, in a fresh process. */
+/**
+ * Environment: ALLOC_ORDER=v27ter:4800,v29:9600 (the modems and rates, in this order, in one
+ * process), ALLOC_SECONDS (signal length, default 60), ALLOC_WARM (warm-up receptions, default 3),
+ * ALLOC_SITES=1 (the allocating functions), ALLOC_MARK=1 (mark the measured span, for --trace-opt).
+ */
+const ALL: Array<[ModemName, number]> = process.env.ALLOC_ORDER
+  ? process.env.ALLOC_ORDER.split(',').map((s) => [s.split(':')[0] as ModemName, Number(s.split(':')[1])])
+  : [['v27ter', 2400], ['v27ter', 4800], ['v29', 9600], ['v17', 14400], ['v21', 300]];
 const SECONDS = Number(process.env.ALLOC_SECONDS ?? 60);
 const WARM = Number(process.env.ALLOC_WARM ?? 3);
+/** Optional argument: one modem name (v29, v27ter, ...) to probe it alone, in a fresh process. */
 const CASES = process.argv[2] ? ALL.filter(([m]) => m === process.argv[2]) : ALL;
 
 interface ProfileNode { selfSize: number; children: ProfileNode[]; callFrame: { functionName: string; url: string } }
