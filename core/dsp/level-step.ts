@@ -104,8 +104,16 @@ export class LevelStepCompensator {
   private pwPos = 0;
   private pwCount = 0;
   private sum12 = 0;
+  /** The last 4 symbol powers (raw, dropouts too) and their sum. */
+  private readonly quietRing = new Float64Array(4);
+  private quietPos = 0;
+  private quiet4 = 0;
   private ref = 0;
   private gIn = 1;
+  /** The gain that brings the input's present level back to the trained one (1 until a step). */
+  get inputGain(): number {
+    return this.gIn;
+  }
   private gOut = 1;
   private enabled = false;
   private pending = false;
@@ -226,6 +234,9 @@ export class LevelStepCompensator {
     this.pending = false;
     this.pwCount = 0;
     this.power2 = SPREAD2_START * refPower * refPower;
+    // as if the last 4 symbols were at the trained level
+    this.quietRing.fill(refPower);
+    this.quiet4 = 4 * refPower;
   }
 
   /** Drop the recent power history and any step in progress (after lost audio). */
@@ -269,8 +280,15 @@ export class LevelStepCompensator {
 
   private symbolPower(): void {
     const p = this.symP;
-    // next to nothing: a dropout (lost packet) or the burst's end, not a level; leave it out
-    if (p < 0.01 * this.ref) {
+    // next to nothing over the last 4 symbols: a dropout (lost packet) or the burst's end, not a
+    // level; leave it out. Over 4, not 1: V.29 9600's inner points lie 8 dB under its mean power,
+    // so after a -12 dB gateway step they fell under the mark one by one, the step was taken for
+    // the burst's end and the new level was measured without them (too high: the burst was lost).
+    const j = this.quietPos;
+    this.quiet4 += p - this.quietRing[j]!;
+    this.quietRing[j] = p;
+    this.quietPos = (j + 1) & 3;
+    if (this.quiet4 < 0.04 * this.ref) {
       if (this.pending) this.dropouts++;
       return;
     }

@@ -98,3 +98,47 @@ describe('level steps swept across a symbol and across the burst', () => {
     }
   }
 });
+
+/**
+ * A gateway that changes its gain scales the line's noise with the signal. Steps down to -16 dB
+ * must not end the burst: the receiver used to take a -10 dB drop for the carrier gone (V.27ter
+ * 4800 lost the rest of the page in 21 of 36 placements at -10 dB, where spandsp lost none) and
+ * V.29 9600's inner points after a -12 dB step for lost audio. And the burst's end must still be
+ * reported promptly, whether it ends into silence or into noise the compensator took for a step.
+ */
+describe('deep gateway level steps and the end of the burst', () => {
+  for (const c of CASES) {
+    const ref = prbsBits(c.rate + 9, 12000);
+    const clean = modulate(c.modem, c.rate, ref, { leadSamples: LEAD });
+    const dataStart = LEAD + (c.training * 8000) / c.baud;
+    for (const step of [-10, -13, -16, 10]) {
+      it(`${c.modem} ${c.rate}, ${c.snr} dB, ${step > 0 ? '+' : ''}${step} dB with the noise at 6 positions: error-free`, () => {
+        const bad: string[] = [];
+        for (let i = 0; i < 6; i++) {
+          const stepAt = Math.round(dataStart + 1500 + i * 1237);
+          const noisy = applyLine(clean, { snrDb: c.snr, seed: 11 + i });
+          const r = demodulate(c.modem, c.rate, applyLine(noisy, { stepDb: step, stepAt }));
+          const cmp = compareBits(ref, r.bits);
+          if (r.training !== 'succeeded' || cmp.errors || cmp.missing) bad.push(`at ${stepAt}: ${cmp.errors} errors, ${cmp.missing} missing`);
+        }
+        expect(bad).toEqual([]);
+      });
+    }
+    it(`${c.modem} ${c.rate}: carrier-down within 0.2 s of the end, into silence, into noise at ${c.snr - 6} dB, and after a -12 dB step`, () => {
+      const tail = new Float32Array(clean.length + 8000);
+      tail.set(clean);
+      const late: string[] = [];
+      const lines: Array<[string, Float32Array]> = [
+        ['silence', applyLine(tail, { snrDb: 40, seed: 3 })],
+        ['noise', applyLine(tail, { snrDb: c.snr - 6, seed: 3 })],
+        ['step', applyLine(applyLine(tail, { snrDb: c.snr, seed: 3 }), { stepDb: -12, stepAt: Math.round(dataStart + 3000) })],
+      ];
+      for (const [name, x] of lines) {
+        const r = demodulate(c.modem, c.rate, x);
+        const down = r.events.filter((e) => e.kind === 'carrier-down').map((e) => e.sample);
+        if (down.length !== 1 || down[0]! > clean.length + 1600) late.push(`${name}: carrier-down at ${down.join(',')} (signal ends by ${clean.length})`);
+      }
+      expect(late).toEqual([]);
+    });
+  }
+});
