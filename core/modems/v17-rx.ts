@@ -384,8 +384,9 @@ export class V17Receiver implements ModemReceiver {
     }
     if (!out) { this.stepPending = false; return; }
     if (++this.stepCount < WIN) return;
-    if (ratio < 0.1 || ratio > 10) {
-      // Not a gain change: the signal ended (or something else began). Carrier detection decides.
+    if (ratio < 0.1 || ratio > 20) {
+      // Not a gain change: the signal ended (-10 dB or more: carrier detection decides), or
+      // something else began (+13 dB or more). A gateway's +10 dB step is still a gain change.
       this.stepPending = false;
       return;
     }

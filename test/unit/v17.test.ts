@@ -258,6 +258,22 @@ describe('V.17 loopback through line models', () => {
         expect(r.errors, `${name} at ${at}`).toBe(0);
       }
     });
+    // A gateway's gain change of 10 dB either way is a level step, not the end of the burst (a
+    // +10 dB step used to be taken for "something else began" and left uncorrected).
+    it(`${rate} at ${snr} dB SNR: gateway steps of -10 and +10 dB keep the burst and its bits`, () => {
+      const ref = prbs(7, 20000);
+      const clean = v17Signal({ rate }, ref, 1600, 800);
+      const noisy = addNoise(clean, snr, 5, activePower(clean));
+      const bad: string[] = [];
+      for (const db of [-10, 10]) {
+        for (const at of [18948, 21000, 23457]) {
+          const r = run(levelStep(noisy, at, db), rate, ref);
+          const k = kinds(r);
+          if (k.filter((x) => x === 'carrier-down').length !== 1 || r.bits.length < ref.length || r.errors > 0) bad.push(`${db} dB at ${at}: ${r.errors} errors, ${r.bits.length} bits, ${k.join(' ')}`);
+        }
+      }
+      expect(bad).toEqual([]);
+    });
   }
 });
 
