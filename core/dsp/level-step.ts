@@ -95,6 +95,7 @@ export class LevelStepCompensator {
   private readonly slotRow: Int32Array;
   private pos = 0;
   private half = 0; // T/2 samples pushed
+  private symHalf = 0; // symbolPower's symbol: its T/2 index (the newest, or one replayed from the delay)
   private readonly pw: Float64Array; // recent symbol powers (normalised by gIn^2), ring of 32, doubled
   private readonly pwHalf: Float64Array; // T/2 index of each
   private readonly pwSample: Int32Array; // input sample index of each
@@ -104,6 +105,8 @@ export class LevelStepCompensator {
   private pwPos = 0;
   private pwCount = 0;
   private sum12 = 0;
+  /** Smoothed power of the symbols leaving the delay (at gain gOut), kept from restart on. */
+  private leavingPower = 0;
   /** The last 4 symbol powers (raw, dropouts too) and their sum. */
   private readonly quietRing = new Float64Array(4);
   private quietPos = 0;
@@ -220,6 +223,7 @@ export class LevelStepCompensator {
     this.halfway = false;
     this.steps = 0;
     this.power2 = 0;
+    this.leavingPower = 0;
     this.stepSample = -1;
   }
 
@@ -228,6 +232,10 @@ export class LevelStepCompensator {
    * receiver's (frozen) gain from the mixed-down ring to the T/2 samples it pushes.
    */
   enable(refPower: number, scale = 1): void {
+    // The reference is the level of the symbols that have left the delay, the ones the receiver
+    // trained on: the caller's figure is measured at the input, ahead of them, and a step in the
+    // delay (caught by replayDelay) would already have pulled it towards the new level.
+    if (this.leavingPower > 0) refPower = this.leavingPower;
     this.enabled = refPower > 0;
     this.ref = refPower;
     this.scale = scale;
@@ -237,6 +245,28 @@ export class LevelStepCompensator {
     // as if the last 4 symbols were at the trained level
     this.quietRing.fill(refPower);
     this.quiet4 = 4 * refPower;
+    if (this.enabled) this.replayDelay();
+  }
+
+  /**
+   * The symbols already in the delay, through the detector as if pushed now (at enable, which
+   * comes right after a symbol's push): a gateway step in the last `lookahead` symbols before
+   * training ended is found and placed like any other, instead of the new level being taken for
+   * the trained one (V.27ter 2400 lost the page to a -14 dB step there; spandsp did not).
+   */
+  private replayDelay(): void {
+    const n = this.re.length;
+    const atSample = this.atSample;
+    // slot pos + i was pushed as T/2 sample half - n + i; the newest (i = n - 1) was a symbol's
+    for (let i = (n - 1) & 1; i < n; i += 2) {
+      const slot = (this.pos + i) % n;
+      const re = this.re[slot]!, im = this.im[slot]!;
+      this.symP = (re * re + im * im) * this.gIn * this.gIn;
+      this.symHalf = this.half - n + i;
+      this.atSample = this.slotSample[slot]!;
+      this.symbolPower();
+    }
+    this.atSample = atSample;
   }
 
   /** Drop the recent power history and any step in progress (after lost audio). */
@@ -266,6 +296,8 @@ export class LevelStepCompensator {
     }
     this.outRe = this.re[this.pos]! * g;
     this.outIm = this.im[this.pos]! * g;
+    // the level leaving the delay (the slot leaving has the entering one's parity: n is even)
+    if (isSymbol) this.leavingPower += (this.outRe * this.outRe + this.outIm * this.outIm - this.leavingPower) * 0.03;
     this.re[this.pos] = re;
     this.im[this.pos] = im;
     this.slotSample[this.pos] = this.atSample;
@@ -273,6 +305,7 @@ export class LevelStepCompensator {
     if (++this.pos === n) this.pos = 0;
     if (isSymbol && this.enabled) {
       this.symP = (re * re + im * im) * this.gIn * this.gIn; // a field: no boxed double argument
+      this.symHalf = this.half;
       this.symbolPower();
     }
     this.half++;
@@ -298,7 +331,7 @@ export class LevelStepCompensator {
     this.sum12 += p - this.pw[(k + 20) & 31]!;
     this.pw[k] = p;
     this.pw[k + 32] = p; // the copy lets the newest 12 be summed without wrapping
-    this.pwHalf[k] = this.half;
+    this.pwHalf[k] = this.symHalf;
     this.pwSample[k] = this.atSample;
     this.pwPos = (k + 1) & 31;
     if (this.pwCount < 32) this.pwCount++;
