@@ -111,7 +111,7 @@ describe('deep gateway level steps and the end of the burst', () => {
     const ref = prbsBits(c.rate + 9, 12000);
     const clean = modulate(c.modem, c.rate, ref, { leadSamples: LEAD });
     const dataStart = LEAD + (c.training * 8000) / c.baud;
-    for (const step of [-10, -13, -16, 10]) {
+    for (const step of [-10, -13, -16, 4, 10]) {
       it(`${c.modem} ${c.rate}, ${c.snr} dB, ${step > 0 ? '+' : ''}${step} dB with the noise at 6 positions: error-free`, () => {
         const bad: string[] = [];
         for (let i = 0; i < 6; i++) {
