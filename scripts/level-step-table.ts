@@ -29,7 +29,7 @@ const SEEDS = [1, 2, 3];
 const PLACES = 12;
 const STEPS = [-16, -12, -10, -6, -4, 4, 6, 10];
 /** Each at spandsp's regression threshold + 3 dB. */
-const CASES: Array<{ modem: ModemName; peer: string; rate: number; snr: number }> = [
+const ALL_CASES: Array<{ modem: ModemName; peer: string; rate: number; snr: number }> = [
   { modem: 'v17', peer: 'v17', rate: 14400, snr: 27 },
   { modem: 'v17', peer: 'v17', rate: 9600, snr: 20 },
   { modem: 'v29', peer: 'v29', rate: 9600, snr: 23 },
@@ -37,6 +37,11 @@ const CASES: Array<{ modem: ModemName; peer: string; rate: number; snr: number }
   { modem: 'v27ter', peer: 'v27', rate: 4800, snr: 18 },
   { modem: 'v27ter', peer: 'v27', rate: 2400, snr: 12 },
 ];
+
+/** STEP_CASES=v17 (or v29:9600,...) runs a subset (the output then holds only those rows). */
+const CASES = process.env.STEP_CASES
+  ? ALL_CASES.filter((c) => process.env.STEP_CASES!.split(',').some((f) => f === c.modem || f === `${c.modem}:${c.rate}`))
+  : ALL_CASES;
 
 function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'webfax-steps-'));
