@@ -315,15 +315,15 @@ export class LevelStepCompensator {
 
   private symbolPower(): void {
     const p = this.symP;
-    // next to nothing over the last 4 symbols: a dropout (lost packet) or the burst's end, not a
-    // level; leave it out. Over 4, not 1: V.29 9600's inner points lie 8 dB under its mean power,
-    // so after a -12 dB gateway step they fell under the mark one by one, the step was taken for
-    // the burst's end and the new level was measured without them (too high: the burst was lost).
+    // next to nothing (-23 dB) over the last 4 symbols: a dropout (lost packet) or the burst's end,
+    // not a level; leave it out. Over 4, not 1, and not -20 dB: the inner points of V.29 lie 4-8 dB
+    // under its mean power, so after a -12 to -16 dB gateway step they fell under the mark, the
+    // step was taken for the burst's end and the new level measured without them (the burst lost).
     const j = this.quietPos;
     this.quiet4 += p - this.quietRing[j]!;
     this.quietRing[j] = p;
     this.quietPos = (j + 1) & 3;
-    if (this.quiet4 < 0.04 * this.ref) {
+    if (this.quiet4 < 0.02 * this.ref) {
       if (this.pending) this.dropouts++;
       return;
     }
