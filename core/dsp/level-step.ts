@@ -98,7 +98,7 @@ export class LevelStepCompensator {
   private pos = 0;
   private half = 0; // T/2 samples pushed
   private symHalf = 0; // symbolPower's symbol: its T/2 index (the newest, or one replayed from the delay)
-  private readonly pw: Float64Array; // recent symbol powers (normalised by gIn^2), ring of 32, doubled
+  private readonly pw: Float64Array; // recent symbol powers (normalised by gIn^2), ring of 32
   private readonly pwHalf: Float64Array; // T/2 index of each
   private readonly pwSample: Int32Array; // input sample index of each
   /** Symbol powers (normalised by gIn^2) and input sample index since a step was seen. */
@@ -190,7 +190,7 @@ export class LevelStepCompensator {
     this.im = new Float64Array(2 * lookahead);
     this.slotSample = new Int32Array(2 * lookahead);
     this.slotRow = new Int32Array(2 * lookahead);
-    this.pw = new Float64Array(64);
+    this.pw = new Float64Array(32);
     this.pwHalf = new Float64Array(32);
     this.pwSample = new Int32Array(32);
     this.afterP = new Float64Array(4 * lookahead);
@@ -332,7 +332,6 @@ export class LevelStepCompensator {
     // once per lap of the ring and when the count first allows a test, so no rounding builds up
     this.sum12 += p - this.pw[(k + 20) & 31]!;
     this.pw[k] = p;
-    this.pw[k + 32] = p; // the copy lets the newest 12 be summed without wrapping
     this.pwHalf[k] = this.symHalf;
     this.pwSample[k] = this.atSample;
     this.pwPos = (k + 1) & 31;
@@ -351,9 +350,7 @@ export class LevelStepCompensator {
     if (this.pwCount < 24) return;
     if (k === 0 || this.pwCount === 24) {
       let t = 0;
-      const pw = this.pw;
-      const top = this.pwPos + 32;
-      for (let i = 1; i <= 12; i++) t += pw[top - i]!;
+      for (let i = 1; i <= 12; i++) t += this.pw[(this.pwPos - i) & 31]!;
       this.sum12 = t;
     }
     const s = this.sum12;

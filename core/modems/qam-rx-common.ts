@@ -683,14 +683,12 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
     }
     const xr = wr - zr, xi = wi - zi;
     const err2 = xr * xr + xi * xi;
-    if (!this.filling && this.hold === 0) this.mseAvg += (err2 / cfg.meanPower - this.mseAvg) * (training ? 0.05 : 0.01);
-    // adapt only on real signal: a dropout (zeros) must not drag the equalizer or the loops
-    const live = zr * zr + zi * zi > 0.1 * cfg.meanPower;
+    if (watching) this.mseAvg += (err2 / cfg.meanPower - this.mseAvg) * (training ? 0.05 : 0.01);
+    const z2 = zr * zr + zi * zi;
     // how well the decisions fit, leaving out next to nothing (zeros of a lost packet say nothing)
-    if (zr * zr + zi * zi > 0.01 * cfg.meanPower && !this.filling && this.hold === 0) {
-      this.decisionFit += (err2 / cfg.meanPower - this.decisionFit) * 0.02;
-    }
-    if (!this.filling && this.hold === 0 && live) {
+    if (watching && z2 > 0.01 * cfg.meanPower) this.decisionFit += (err2 / cfg.meanPower - this.decisionFit) * 0.02;
+    // adapt only on real signal: a dropout (zeros) must not drag the equalizer or the loops
+    if (watching && z2 > 0.1 * cfg.meanPower) {
       // equalizer error rotated back into the equalizer's frame
       // data mode adapts on every other symbol (half the cost, twice the step: same tracking)
       const eq = this.eq;
@@ -775,8 +773,9 @@ export abstract class QamReceiverBase implements ModemReceiver, StepJudge {
   /**
    * The mean squared decision error (relative to meanPower) this constellation gives on Gaussian
    * noise of the signal's power: what decisionFit tends to once a burst has ended into noise. For
-   * the modems here 0.17 (V.29 9600) to 0.43 (4-phase); with signal it stays near 1/SNR (0.01-0.08
-   * at the SNRs they work at). Deterministic (a fixed generator), once per receiver.
+   * the modems here 0.11 (V.29 9600) to 0.40 (4 phases); with signal it stays near the inverse of
+   * the SNR after the matched filter (0.003-0.08 where they work). Deterministic (a fixed seed),
+   * once per receiver.
    */
   private noiseFit(): number {
     const n = 4096;
