@@ -13,16 +13,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { modulate, demodulate, compareBits, tailErrors, SPANDSP_REPORT_BITS, SPANDSP_THRESHOLDS } from '../core/line/modem-harness';
 import { applyLine } from '../core/line/line-model';
 import { prbsBits } from '../core/modems/prbs';
 import { idealReceiverErrors } from '../core/line/ideal-receiver';
 import type { ModemName } from '../core/modems/registry';
+import { peerBin, repoRoot } from '../test/helpers/peers';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = (n: string) => resolve(root, '.peers/bin', n);
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,7 +28,7 @@ function arg(name: string, def: string): string {
 }
 const BITS = Number(arg('bits', '50000'));
 const SEEDS = Number(arg('seeds', '6'));
-const OUT = resolve(root, arg('out', 'docs/ber.md'));
+const OUT = resolve(repoRoot, arg('out', 'docs/ber.md'));
 
 const CASES: Array<{ modem: ModemName; peer: string; rate: number; snrs: number[] }> = [
   { modem: 'v17', peer: 'v17', rate: 14400, snrs: range(16, 26) },
@@ -101,11 +99,11 @@ function webfax(modem: ModemName, rate: number, snr: number, seed: number): Run 
 function spandsp(dir: string, peer: string, rate: number, snr: number, seed: number, gated: boolean): Run {
   const wav = join(dir, 'x.wav');
   const got = join(dir, 'x.bin');
-  execFileSync(bin('modemtx'), ['--modem', peer, '--rate', String(rate), '--prbs', String(seed), '--bits', String(BITS), '--snr', String(snr), '--seed', String(seed * 1000 + snr), ...(gated ? ['--gate-noise'] : []), '-o', wav]);
+  execFileSync(peerBin('modemtx'), ['--modem', peer, '--rate', String(rate), '--prbs', String(seed), '--bits', String(BITS), '--snr', String(snr), '--seed', String(seed * 1000 + snr), ...(gated ? ['--gate-noise'] : []), '-o', wav]);
   rmSync(got, { force: true });
   let out: string;
   try {
-    out = execFileSync(bin('modemrx'), ['--modem', peer, '--rate', String(rate), '-i', wav, '--prbs', String(seed), '--bits', String(BITS), '-o', got]).toString();
+    out = execFileSync(peerBin('modemrx'), ['--modem', peer, '--rate', String(rate), '-i', wav, '--prbs', String(seed), '--bits', String(BITS), '-o', got]).toString();
   } catch (e) {
     out = String((e as { stdout?: Buffer }).stdout ?? '');
   }

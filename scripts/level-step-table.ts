@@ -11,18 +11,16 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseWav, encodeWav } from '../core/formats/wav';
 import { applyLine } from '../core/line/line-model';
 import { demodulate, compareBits } from '../core/line/modem-harness';
 import { prbsBits } from '../core/modems/prbs';
 import type { ModemName } from '../core/modems/registry';
+import { peerBin, repoRoot } from '../test/helpers/peers';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = (n: string) => resolve(root, '.peers/bin', n);
 const outArg = process.argv.indexOf('--out');
-const OUT = resolve(root, outArg >= 0 ? process.argv[outArg + 1]! : 'docs/level-steps.md');
+const OUT = resolve(repoRoot, outArg >= 0 ? process.argv[outArg + 1]! : 'docs/level-steps.md');
 
 const BITS = 12000;
 const SEEDS = [1, 2, 3];
@@ -62,7 +60,7 @@ function main(): void {
       const cells: string[] = [];
       const signals = SEEDS.map((seed) => {
         const wav = join(dir, 'tx.wav');
-        execFileSync(bin('modemtx'), ['--modem', c.peer, '--rate', String(c.rate), '--prbs', '5', '--bits', String(BITS),
+        execFileSync(peerBin('modemtx'), ['--modem', c.peer, '--rate', String(c.rate), '--prbs', '5', '--bits', String(BITS),
           '--snr', String(c.snr), '--gate-noise', '--seed', String(seed), '-o', wav]);
         return parseWav(new Uint8Array(readFileSync(wav))).channels[0]!;
       });
@@ -76,7 +74,7 @@ function main(): void {
             writeFileSync(wav, encodeWav([y], 8000));
             let out: string;
             try {
-              out = execFileSync(bin('modemrx'), ['--modem', c.peer, '--rate', String(c.rate), '-i', wav, '--prbs', '5', '--bits', String(BITS)]).toString();
+              out = execFileSync(peerBin('modemrx'), ['--modem', c.peer, '--rate', String(c.rate), '-i', wav, '--prbs', '5', '--bits', String(BITS)]).toString();
             } catch (e) {
               out = String((e as { stdout?: Buffer }).stdout ?? '');
             }
